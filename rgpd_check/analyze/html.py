@@ -1,0 +1,197 @@
+"""HTML reading on the hot path: selectolax (lexbor), about 25× faster than bs4 on large pages.
+
+One parse gives everything the pipeline needs from a page: title, language, main text
+(navigation, headers, footers and cookie banners stripped), links with their text, the
+resources the page makes a browser load, forms, and URLs inside inline scripts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from rgpd_check.analyze.text import tidy
+
+_BLOCK_TAGS = (
+    "p|div|li|h[1-6]|br|tr|td|th|section|article|table|ul|ol|blockquote|dd|dt|header|footer|"
+    "nav|main|aside|pre|hr|figure|figcaption|address|details|summary|form|fieldset|legend"
+)
+_BLOCK_BOUNDARY = re.compile(rf"(?i)<(/?)({_BLOCK_TAGS})\b")
+_DROP_ALWAYS = "script, style, noscript, template, svg, head, iframe, object, embed, canvas"
+_BOILERPLATE = (
+    "nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo], "
+    "[aria-hidden=true], [hidden]"
+)
+# Cookie banners and consent platforms: ids/classes of the banner itself, not of a policy page.
+_BANNER = re.compile(
+    r"(?i)(cookie|consent|gdpr|rgpd)[-_ ]?(banner|bar|notice|popup|modal|wall|dialog|overlay|box)"
+    r"|tarteaucitron|didomi|axeptio|onetrust|cybotcookiebot|cookie-law-info|cmpbox|qc-cmp|sd-cmp"
+    r"|usercentrics|iubenda-cs|cky-consent|cmplz"
+)
+_SCRIPT_URL = re.compile(
+    r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s"'<>\\)]*)?"""
+)
+_RESOURCE_SELECTORS = (
+    ("script", "script[src]", "src"),
+    ("image", "img[src]", "src"),
+    ("image", "img[srcset]", "srcset"),
+    ("iframe", "iframe[src]", "src"),
+    ("stylesheet", "link[rel~=stylesheet][href]", "href"),
+    ("preconnect", "link[rel~=preconnect][href]", "href"),
+    ("preconnect", "link[rel~=dns-prefetch][href]", "href"),
+    ("preload", "link[rel~=preload][href]", "href"),
+    ("icon", "link[rel~=icon][href]", "href"),
+    ("media", "video[src], audio[src], source[src], track[src]", "src"),
+    ("object", "object[data]", "data"),
+    ("embed", "embed[src]", "src"),
+    ("form", "form[action]", "action"),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink with the words a reader sees (text, title, aria-label)."""
+
+    url: str
+    text: str
+    rel: str = ""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Something the page makes the browser request (or send, for forms)."""
+
+    url: str
+    kind: str
+    method: str = ""
+
+
+@dataclass
+class ParsedPage:
+    """Everything analysis and discovery need from one HTML page."""
+
+    title: str | None = None
+    lang: str | None = None
+    text: str = ""
+    links: list[Link] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    meta_refresh: str | None = None
+
+
+def parse_page(html: str, base_url: str) -> ParsedPage:
+    """Parse once; URLs are made absolute against ``<base href>`` or ``base_url``."""
+    tree = LexborHTMLParser(html)
+    page = ParsedPage()
+    title = tree.css_first("title")
+    page.title = tidy(title.text()) or None if title is not None else None
+    root = tree.css_first("html")
+    lang = root.attributes.get("lang") if root is not None else None
+    if not lang:
+        meta = tree.css_first("meta[http-equiv='content-language' i]")
+        lang = meta.attributes.get("content") if meta is not None else None
+    page.lang = (lang or "").strip().split("-")[0].lower() or None
+    base_node = tree.css_first("base[href]")
+    base = urljoin(base_url, base_node.attributes.get("href") or "") if base_node else base_url
+    page.links = _links(tree, base)
+    page.resources = _resources(tree, base)
+    refresh = tree.css_first("meta[http-equiv='refresh' i]")
+    if refresh is not None:
+        content = refresh.attributes.get("content") or ""
+        match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", content, re.I)
+        if match:
+            page.meta_refresh = _absolute(base, match.group(1))
+    page.text = main_text(html)
+    return page
+
+
+def main_text(html: str) -> str:
+    """Readable main text of a page: boilerplate stripped, one line per block."""
+    tree = LexborHTMLParser(_BLOCK_BOUNDARY.sub(lambda m: f"\n<{m.group(1)}{m.group(2)}", html))
+    body = tree.body
+    if body is None:
+        return ""
+    _strip(body, _DROP_ALWAYS)
+    for node in body.css("[id], [class]"):
+        marker = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
+        if _BANNER.search(marker):
+            node.decompose()
+    main = body.css_first("main, [role=main]")
+    if main is None:
+        articles = body.css("article")
+        main = articles[0] if len(articles) == 1 else None
+    if main is not None:
+        _strip(main, _BOILERPLATE)
+        text = tidy(main.text(separator="", deep=True))
+        if len(text) >= 200:
+            return text
+    _strip(body, _BOILERPLATE)
+    return tidy(body.text(separator="", deep=True))
+
+
+def _strip(node: LexborNode, selector: str) -> None:
+    for child in node.css(selector):
+        child.decompose()
+
+
+def _absolute(base: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
+        return None
+    try:
+        url = urldefrag(urljoin(base, href)).url
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def _links(tree: LexborHTMLParser, base: str) -> list[Link]:
+    links: list[Link] = []
+    for node in tree.css("a[href], area[href], link[rel][href]"):
+        rel = (node.attributes.get("rel") or "").lower()
+        if node.tag == "link" and not any(
+            r in rel for r in ("privacy-policy", "terms-of-service", "license")
+        ):
+            continue
+        url = _absolute(base, node.attributes.get("href") or "")
+        if url is None:
+            continue
+        words = " ".join(
+            part
+            for part in (
+                node.text(deep=True, separator=" "),
+                node.attributes.get("title") or "",
+                node.attributes.get("aria-label") or "",
+            )
+            if part
+        )
+        links.append(Link(url=url, text=" ".join(words.split())[:300], rel=rel))
+    return links
+
+
+def _resources(tree: LexborHTMLParser, base: str) -> list[Resource]:
+    found: list[Resource] = []
+    for kind, selector, attribute in _RESOURCE_SELECTORS:
+        for node in tree.css(selector):
+            value = node.attributes.get(attribute) or ""
+            candidates = (
+                [c.strip().split(" ")[0] for c in value.split(",")]
+                if attribute == "srcset"
+                else [value]
+            )
+            method = (node.attributes.get("method") or "get").upper() if kind == "form" else ""
+            for candidate in candidates:
+                url = _absolute(base, candidate)
+                if url is not None:
+                    found.append(Resource(url=url, kind=kind, method=method))
+    for node in tree.css("script:not([src])"):
+        for match in _SCRIPT_URL.finditer(node.text(deep=True) or ""):
+            url = _absolute(base, match.group(0))
+            if url is not None:
+                found.append(Resource(url=url, kind="inline-script-url"))
+    return found

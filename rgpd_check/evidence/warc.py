@@ -1,0 +1,191 @@
+"""WARC records of HTTP exchanges, written by hand from httpx's raw stream.
+
+warcio's ``capture_http`` does not see httpx traffic, so request and response records are
+built here. Bodies are stored as received (still content-encoded); a body cut at the size
+cap carries the standard ``WARC-Truncated: length`` header.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Headers describing the transfer rather than the content: the stored body is already
+# de-chunked, so these are renamed to keep the record self-consistent for WARC readers.
+_TRANSFER_HEADERS = {"transfer-encoding"}
+ORIGINAL_PREFIX = "X-Rgpd-Check-Original-"
+
+
+@dataclass(frozen=True)
+class HttpRecord:
+    """A response read back from the archive."""
+
+    record_id: str
+    url: str
+    date: str
+    ip: str | None
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    truncated: bool
+    concurrent_request_id: str | None
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+    def header_all(self, name: str) -> list[str]:
+        lowered = name.lower()
+        return [value for key, value in self.headers if key.lower() == lowered]
+
+
+class WarcLog:
+    """Appends gzip-per-record WARC records and flushes each one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[bytes] | None = path.open("ab")
+        self._writer = WARCWriter(self._handle, gzip=True)
+        if path.stat().st_size == 0:
+            info = self._writer.create_warcinfo_record(
+                path.name, {"software": "rgpd-check", "format": "WARC File Format 1.1"}
+            )
+            self._write(info)
+
+    def write_exchange(
+        self,
+        *,
+        url: str,
+        method: str,
+        request_headers: Sequence[tuple[str, str]],
+        http_version: str,
+        status: int,
+        reason: str,
+        response_headers: Sequence[tuple[str, str]],
+        body: bytes,
+        ip: str | None,
+        truncated: bool,
+        date: datetime | None = None,
+    ) -> tuple[str, str]:
+        """Write the request then the response; returns (request_id, response_id)."""
+        when = (date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        path = _request_target(url)
+        request = self._writer.create_warc_record(
+            url,
+            "request",
+            payload=io.BytesIO(b""),
+            http_headers=StatusAndHeaders(
+                f"{method} {path} HTTP/1.1", list(request_headers), is_http_request=True
+            ),
+            warc_headers_dict=_warc_headers(when, ip),
+        )
+        request_id = request.rec_headers.get_header("WARC-Record-ID")
+        headers = [
+            (ORIGINAL_PREFIX + key if key.lower() in _TRANSFER_HEADERS else key, value)
+            for key, value in response_headers
+        ]
+        warc_headers = _warc_headers(when, ip)
+        warc_headers["WARC-Concurrent-To"] = request_id
+        if truncated:
+            warc_headers["WARC-Truncated"] = "length"
+        response = self._writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=StatusAndHeaders(
+                f"{status} {reason or 'Unknown'}", headers, protocol=f"{http_version}"
+            ),
+            warc_headers_dict=warc_headers,
+        )
+        self._write(request)
+        self._write(response)
+        return request_id, response.rec_headers.get_header("WARC-Record-ID")
+
+    def _write(self, record: object) -> None:
+        if self._handle is None:
+            raise ValueError(f"{self.path} is closed")
+        self._writer.write_record(record)
+        self._handle.flush()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _warc_headers(when: str, ip: str | None) -> dict[str, str]:
+    headers = {"WARC-Date": when}
+    if ip:
+        headers["WARC-IP-Address"] = ip
+    return headers
+
+
+def _request_target(url: str) -> str:
+    after_scheme = url.split("://", 1)[-1]
+    slash = after_scheme.find("/")
+    return after_scheme[slash:] if slash >= 0 else "/"
+
+
+def read_responses(path: Path) -> Iterator[HttpRecord]:
+    """Every response record, in order; stops quietly at a torn final record."""
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        try:
+            for record in ArchiveIterator(handle):
+                if record.rec_type != "response":
+                    continue
+                http = record.http_headers
+                headers = tuple(
+                    (k[len(ORIGINAL_PREFIX) :] if k.startswith(ORIGINAL_PREFIX) else k, v)
+                    for k, v in http.headers
+                )
+                status_line = http.statusline.split(" ", 1)
+                yield HttpRecord(
+                    record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                    url=record.rec_headers.get_header("WARC-Target-URI"),
+                    date=record.rec_headers.get_header("WARC-Date"),
+                    ip=record.rec_headers.get_header("WARC-IP-Address"),
+                    status=int(status_line[0]),
+                    reason=status_line[1] if len(status_line) > 1 else "",
+                    headers=headers,
+                    body=record.raw_stream.read(),
+                    truncated=record.rec_headers.get_header("WARC-Truncated") is not None,
+                    concurrent_request_id=record.rec_headers.get_header("WARC-Concurrent-To"),
+                )
+        except Exception:  # noqa: BLE001 - a torn gzip member ends the readable part
+            return
+
+
+def check_digests(path: Path) -> list[str]:
+    """Problems found by re-reading every record with digest checks (empty when intact)."""
+    problems: list[str] = []
+    count = 0
+    try:
+        with path.open("rb") as handle:
+            iterator = ArchiveIterator(handle, check_digests=True)
+            for record in iterator:
+                record.content_stream().read()
+                count += 1
+                digest_problem = getattr(record, "digest_checker", None)
+                if digest_problem is not None and digest_problem.problems:
+                    problems.extend(
+                        f"{path.name}: record {count}: {problem}"
+                        for problem in digest_problem.problems
+                    )
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a problem to report
+        problems.append(f"{path.name}: unreadable after record {count}: {str(exc)[:120]}")
+    return problems
