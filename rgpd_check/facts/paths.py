@@ -1,0 +1,80 @@
+"""Dotted fact paths with ``*`` projections, resolved against a facts document.
+
+One resolver serves the rule evaluator and the evidence gatherer, so that both agree
+on what "absent" means: a key that is not there, never an empty value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+WILDCARD = "*"
+
+
+@dataclass
+class Projection:
+    """Values found at a path, by concrete path, plus the concrete paths that were absent.
+
+    ``found == [] and missing == []`` is an empty projection (e.g. ``*`` over ``[]``);
+    ``found == [] and missing != []`` means the fact is absent.
+    """
+
+    found: list[tuple[str, Any]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def absent(self) -> bool:
+        return not self.found and bool(self.missing)
+
+
+def split(path: str) -> list[str]:
+    return path.split(".")
+
+
+def has_wildcard(path: str) -> bool:
+    return WILDCARD in split(path)
+
+
+def _join(prefix: str, segment: str) -> str:
+    return f"{prefix}.{segment}" if prefix else segment
+
+
+def _children(node: Any, segment: str) -> list[tuple[str, Any]] | None:
+    """Children of ``node`` selected by one segment; None when the segment does not apply."""
+    if segment == WILDCARD:
+        if isinstance(node, list):
+            return [(str(i), item) for i, item in enumerate(node)]
+        if isinstance(node, dict):
+            return [(str(key), value) for key, value in node.items()]
+        return None
+    if isinstance(node, dict):
+        return [(segment, node[segment])] if segment in node else None
+    if isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+        return [(segment, node[int(segment)])]
+    return None
+
+
+def resolve(doc: Any, path: str) -> Projection:
+    """Every value at ``path``; a value of the wrong shape on the way counts as absent."""
+    frontier: list[tuple[str, Any]] = [("", doc)]
+    projection = Projection()
+    for segment in split(path):
+        nxt: list[tuple[str, Any]] = []
+        for prefix, node in frontier:
+            children = _children(node, segment)
+            if children is None:
+                projection.missing.append(_join(prefix, segment))
+            else:
+                nxt.extend((_join(prefix, key), value) for key, value in children)
+        frontier = nxt
+    projection.found = frontier
+    return projection
+
+
+def get(doc: Any, concrete_path: str) -> tuple[bool, Any]:
+    """The value at a concrete (wildcard-free) path, as ``(present, value)``."""
+    projection = resolve(doc, concrete_path)
+    if projection.found:
+        return True, projection.found[0][1]
+    return False, None

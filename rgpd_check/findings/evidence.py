@@ -1,0 +1,127 @@
+"""Gather the evidence behind a finding from the facts document.
+
+Facts derived from evidence carry an ``evidence`` list of refs; document signals carry
+``quotes``. For every cited value we take the nearest ``evidence`` list on the value or
+an ancestor, plus the quotes of any signal on the way, so a finding points back to WARC
+records and document excerpts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rgpd_check.facts.paths import resolve
+
+MAX_REFS = 25
+MAX_FACTS = 50
+MAX_VALUE_CHARS = 1000
+
+
+@dataclass
+class Gathered:
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    truncated: int = 0
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def quote_ref(quote: dict[str, Any]) -> dict[str, Any]:
+    """A signal quote ``{text, start, end, url}`` as an evidence ref of type document."""
+    ref: dict[str, Any] = {"type": "document"}
+    if "url" in quote:
+        ref["url"] = quote["url"]
+    ref["quote"] = quote.get("text", "")
+    for key in ("start", "end"):
+        if key in quote:
+            ref[key] = quote[key]
+    return ref
+
+
+def _chain(facts: Any, concrete_path: str) -> list[Any]:
+    """Nodes from the root down to the value at ``concrete_path``."""
+    nodes = [facts]
+    node = facts
+    for segment in concrete_path.split("."):
+        if isinstance(node, dict) and segment in node:
+            node = node[segment]
+        elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+            node = node[int(segment)]
+        else:
+            break
+        nodes.append(node)
+    return nodes
+
+
+def refs_for(facts: Any, concrete_path: str) -> list[dict[str, Any]]:
+    """Refs for one concrete value: signal quotes on the way up, then the nearest list."""
+    refs: list[dict[str, Any]] = []
+    for node in reversed(_chain(facts, concrete_path)):
+        if not isinstance(node, dict):
+            continue
+        quotes = node.get("quotes")
+        if isinstance(quotes, list):
+            refs.extend(quote_ref(q) for q in quotes if isinstance(q, dict))
+        evidence = node.get("evidence")
+        if isinstance(evidence, list):
+            refs.extend(dict(ref) for ref in evidence if isinstance(ref, dict))
+            break
+    return refs
+
+
+def _strip(value: Any) -> Any:
+    """A cited value without its evidence and quotes (they are listed as refs)."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in ("evidence", "quotes")}
+    if isinstance(value, list):
+        return [_strip(item) for item in value]
+    return value
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def cap_value(value: Any, limit: int = MAX_VALUE_CHARS) -> Any:
+    """Keep a cited value readable: long lists are cut with a marker, other values previewed."""
+    if _size(value) <= limit:
+        return value
+    if isinstance(value, list):
+        kept: list[Any] = []
+        for item in value:
+            if _size([*kept, item]) > limit:
+                break
+            kept.append(item)
+        return [*kept, f"… ({len(value) - len(kept)} more)"]
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:limit] + "…"
+
+
+def _key(ref: dict[str, Any]) -> str:
+    return json.dumps(ref, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def gather(facts: dict[str, Any], paths: Iterable[str]) -> Gathered:
+    """Evidence refs (deduplicated, capped) and cited values (by concrete path) for ``paths``."""
+    gathered = Gathered()
+    seen: set[str] = set()
+    for path in dict.fromkeys(paths):
+        for concrete, value in resolve(facts, path).found:
+            if concrete not in gathered.facts and len(gathered.facts) < MAX_FACTS:
+                gathered.facts[concrete] = cap_value(_strip(value))
+            for ref in refs_for(facts, concrete):
+                key = _key(ref)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if len(gathered.evidence) < MAX_REFS:
+                    gathered.evidence.append(ref)
+                else:
+                    gathered.truncated += 1
+    return gathered
+
+
+def cited_paths(evidence: Sequence[str], leaf_paths: Sequence[str]) -> list[str]:
+    """The rule's evidence paths first, then the paths its condition reads."""
+    return list(dict.fromkeys([*evidence, *leaf_paths]))

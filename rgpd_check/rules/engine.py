@@ -1,0 +1,42 @@
+"""Evaluate a rule set on a facts document: one finding per rule, in a stable order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rgpd_check.findings import Finding, gather
+from rgpd_check.findings.evidence import cited_paths
+
+from .conditions import evaluate_condition
+from .model import MATCH, Rule, RuleSet, leaves
+from .operators import ABSENCE_OPERATORS
+
+
+def absence_based(rule: Rule) -> bool:
+    """True when a match can rest on something not being found (so may lack evidence)."""
+    return any(leaf.op in ABSENCE_OPERATORS for leaf in leaves(rule.when))
+
+
+def evaluate_rule(rule: Rule, facts: dict[str, Any]) -> Finding:
+    result, trace = evaluate_condition(rule.when, facts)
+    read = [path for leaf in leaves(rule.when) for path in (leaf.fact, leaf.value_fact) if path]
+    gathered = gather(facts, cited_paths(rule.evidence, read))
+    if result == MATCH and not gathered.evidence:
+        trace.append(
+            "no evidence reference: the match rests on something not found"
+            if absence_based(rule)
+            else "warning: match without any evidence reference"
+        )
+    return Finding(
+        rule=rule.id, family=rule.family, kind=rule.kind, severity=rule.severity,
+        reliability=rule.reliability, result=result, title=dict(rule.title),
+        recommendation=dict(rule.recommendation), gdpr=list(rule.gdpr),
+        references=list(rule.references), evidence=gathered.evidence, facts=gathered.facts,
+        trace=trace, source_file=rule.source_file, evidence_truncated=gathered.truncated,
+    )
+
+
+def evaluate(ruleset: RuleSet, facts: dict[str, Any]) -> list[Finding]:
+    """One finding per rule, ordered by family then id."""
+    ordered = sorted(ruleset.rules, key=lambda rule: (rule.family, rule.id))
+    return [evaluate_rule(rule, facts) for rule in ordered]

@@ -1,0 +1,130 @@
+"""Rules as plain, immutable data: conditions, embedded tests, rules and rule sets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from rgpd_check.errors import InputError
+
+Result = Literal["match", "no_match", "unknown"]
+MATCH: Result = "match"
+NO_MATCH: Result = "no_match"
+UNKNOWN: Result = "unknown"
+RESULTS: tuple[Result, ...] = (MATCH, NO_MATCH, UNKNOWN)
+
+FAMILIES = ("hosting", "dpa", "minors", "trackers", "security")
+KINDS = ("risk", "safeguard")
+SEVERITIES = ("info", "minor", "major", "critical", "blocker")
+RELIABILITIES = ("observed", "declared", "heuristic")
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """``{fact, op, value?, value_fact?, quantifier?}``; ``value_name`` keeps ``$const``."""
+
+    fact: str
+    op: str
+    value: Any = None
+    value_name: str | None = None
+    value_fact: str | None = None
+    quantifier: Literal["any", "all"] = "any"
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class AllOf:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Condition
+
+
+Condition = Leaf | AllOf | AnyOf | Not
+
+
+def leaves(condition: Condition) -> list[Leaf]:
+    """Leaves in document order (for traces and evidence)."""
+    if isinstance(condition, Leaf):
+        return [condition]
+    if isinstance(condition, Not):
+        return leaves(condition.child)
+    return [leaf for child in condition.children for leaf in leaves(child)]
+
+
+@dataclass(frozen=True)
+class RuleTest:
+    name: str
+    expect: Result
+    facts: dict[str, Any]
+    todo: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    kind: str
+    severity: str
+    reliability: str
+    title: dict[str, str]
+    recommendation: dict[str, str]
+    gdpr: list[str]
+    references: list[str]
+    when: Condition
+    evidence: list[str]
+    tests: list[RuleTest]
+    source_file: str
+    line: int = 0
+
+
+@dataclass(frozen=True, order=True)
+class RuleError:
+    """One problem in a rule file; ``str()`` is ``file:line:col: message``."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class RuleLoadError(InputError):
+    """Every problem found while loading rule files, sorted; the CLI exits with code 2."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A user rule that replaced the built-in rule with the same id."""
+
+    rule_id: str
+    builtin_file: str
+    user_file: str
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    version: str
+    replacements: list[Replacement] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
