@@ -131,13 +131,23 @@ PROVENANCE_KEYS = ("source", "verified_on", "unverified")
 
 def provenance(
     entry: Mapping[str, Any], source: Path, entry_id: object | None
-) -> tuple[str, dt.date | None, bool]:
-    """Every fact carries a source URL and either a check date or an explicit 'unverified'."""
-    url = as_str(entry.get("source"), source, entry_id, "source")
-    if not url.startswith(("https://", "http://")):
+) -> tuple[str | None, dt.date | None, bool]:
+    """Every fact carries a source URL and either a check date or an explicit 'unverified'.
+
+    ``source: null`` is allowed only with ``unverified: true``: when no public source was
+    found, saying so beats pointing at a page that does not support the fact.
+    """
+    if "source" not in entry:
+        raise KnowledgeDataError(f"{where(source, entry_id)}: missing 'source'")
+    url = as_opt_str(entry.get("source"), source, entry_id, "source")
+    if url is not None and not url.startswith(("https://", "http://")):
         raise KnowledgeDataError(f"{where(source, entry_id)}: 'source' must be an http(s) URL")
     verified_on = as_date(entry.get("verified_on"), source, entry_id, "verified_on")
     unverified = as_bool(entry.get("unverified", False), source, entry_id, "unverified")
+    if url is None and not unverified:
+        raise KnowledgeDataError(
+            f"{where(source, entry_id)}: 'source: null' is only allowed with 'unverified: true'"
+        )
     if verified_on is None and not unverified:
         raise KnowledgeDataError(
             f"{where(source, entry_id)}: needs 'verified_on' or 'unverified: true'"

@@ -39,7 +39,7 @@ Lang = Literal["fr", "en"]
 class Provenance:
     """Where a fact comes from and whether someone checked it (and when)."""
 
-    source: str
+    source: str | None
     verified_on: dt.date | None
     unverified: bool
 

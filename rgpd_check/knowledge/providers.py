@@ -68,7 +68,7 @@ class Provider:
     secnumcloud: tuple[str, ...] | bool | None
     secnumcloud_source: str | None
     note: str | None
-    source: str
+    source: str | None
     verified_on: dt.date | None
     unverified: bool
 

@@ -113,7 +113,7 @@ class Tracker:
     reject_selectors: tuple[str, ...]
     pixel_events: tuple[PixelEvent, ...]
     note: str | None
-    source: str
+    source: str | None
     verified_on: dt.date | None
     unverified: bool
 
