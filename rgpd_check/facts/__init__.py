@@ -1,6 +1,6 @@
 """Facts documents: schema, path checking, validation and path resolution."""
 
-from .paths import Projection, get, has_wildcard, resolve
+from .paths import Hit, Projection, format_path, get, has_wildcard, resolve
 from .schema import (
     allowed_values,
     load_facts_schema,
@@ -11,7 +11,9 @@ from .schema import (
 )
 
 __all__ = [
+    "Hit",
     "Projection",
+    "format_path",
     "allowed_values",
     "get",
     "has_wildcard",

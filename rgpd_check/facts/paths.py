@@ -7,9 +7,17 @@ on what "absent" means: a key that is not there, never an empty value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 WILDCARD = "*"
+
+
+class Hit(NamedTuple):
+    """One value found: its concrete path for display, the value, and the raw segments."""
+
+    path: str
+    value: Any
+    parts: tuple[str, ...]
 
 
 @dataclass
@@ -20,7 +28,7 @@ class Projection:
     ``found == [] and missing != []`` means the fact is absent.
     """
 
-    found: list[tuple[str, Any]] = field(default_factory=list)
+    found: list[Hit] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
     @property
@@ -36,8 +44,15 @@ def has_wildcard(path: str) -> bool:
     return WILDCARD in split(path)
 
 
-def _join(prefix: str, segment: str) -> str:
-    return f"{prefix}.{segment}" if prefix else segment
+def format_path(parts: tuple[str, ...]) -> str:
+    """Dotted path; a map key that contains a dot (a host name) is shown as ``["a.b"]``."""
+    text = ""
+    for part in parts:
+        if "." in part:
+            text += f'["{part}"]'
+        else:
+            text += f".{part}" if text else part
+    return text
 
 
 def _children(node: Any, segment: str) -> list[tuple[str, Any]] | None:
@@ -57,18 +72,18 @@ def _children(node: Any, segment: str) -> list[tuple[str, Any]] | None:
 
 def resolve(doc: Any, path: str) -> Projection:
     """Every value at ``path``; a value of the wrong shape on the way counts as absent."""
-    frontier: list[tuple[str, Any]] = [("", doc)]
+    frontier: list[tuple[tuple[str, ...], Any]] = [((), doc)]
     projection = Projection()
     for segment in split(path):
-        nxt: list[tuple[str, Any]] = []
+        nxt: list[tuple[tuple[str, ...], Any]] = []
         for prefix, node in frontier:
             children = _children(node, segment)
             if children is None:
-                projection.missing.append(_join(prefix, segment))
+                projection.missing.append(format_path((*prefix, segment)))
             else:
-                nxt.extend((_join(prefix, key), value) for key, value in children)
+                nxt.extend(((*prefix, key), value) for key, value in children)
         frontier = nxt
-    projection.found = frontier
+    projection.found = [Hit(format_path(parts), value, parts) for parts, value in frontier]
     return projection
 
 
@@ -76,5 +91,5 @@ def get(doc: Any, concrete_path: str) -> tuple[bool, Any]:
     """The value at a concrete (wildcard-free) path, as ``(present, value)``."""
     projection = resolve(doc, concrete_path)
     if projection.found:
-        return True, projection.found[0][1]
+        return True, projection.found[0].value
     return False, None

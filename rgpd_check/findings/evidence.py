@@ -39,11 +39,11 @@ def quote_ref(quote: dict[str, Any]) -> dict[str, Any]:
     return ref
 
 
-def _chain(facts: Any, concrete_path: str) -> list[Any]:
-    """Nodes from the root down to the value at ``concrete_path``."""
+def _chain(facts: Any, parts: tuple[str, ...]) -> list[Any]:
+    """Nodes from the root down to the value at the concrete path ``parts``."""
     nodes = [facts]
     node = facts
-    for segment in concrete_path.split("."):
+    for segment in parts:
         if isinstance(node, dict) and segment in node:
             node = node[segment]
         elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
@@ -54,10 +54,10 @@ def _chain(facts: Any, concrete_path: str) -> list[Any]:
     return nodes
 
 
-def refs_for(facts: Any, concrete_path: str) -> list[dict[str, Any]]:
+def refs_for(facts: Any, parts: tuple[str, ...]) -> list[dict[str, Any]]:
     """Refs for one concrete value: signal quotes on the way up, then the nearest list."""
     refs: list[dict[str, Any]] = []
-    for node in reversed(_chain(facts, concrete_path)):
+    for node in reversed(_chain(facts, parts)):
         if not isinstance(node, dict):
             continue
         quotes = node.get("quotes")
@@ -107,10 +107,10 @@ def gather(facts: dict[str, Any], paths: Iterable[str]) -> Gathered:
     gathered = Gathered()
     seen: set[str] = set()
     for path in dict.fromkeys(paths):
-        for concrete, value in resolve(facts, path).found:
-            if concrete not in gathered.facts and len(gathered.facts) < MAX_FACTS:
-                gathered.facts[concrete] = cap_value(_strip(value))
-            for ref in refs_for(facts, concrete):
+        for hit in resolve(facts, path).found:
+            if hit.path not in gathered.facts and len(gathered.facts) < MAX_FACTS:
+                gathered.facts[hit.path] = cap_value(_strip(hit.value))
+            for ref in refs_for(facts, hit.parts):
                 key = _key(ref)
                 if key in seen:
                     continue

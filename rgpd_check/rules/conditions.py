@@ -55,7 +55,7 @@ def evaluate_leaf(leaf: Leaf, facts: dict[str, Any]) -> tuple[Result, str]:
     op = OPERATORS[leaf.op]
     projection = resolve(facts, leaf.fact)
     wildcard = has_wildcard(leaf.fact)
-    values = [value for _, value in projection.found]
+    values = [hit.value for hit in projection.found]
     shown = _show(values if wildcard else (values[0] if values else None))
 
     if op.shape == "presence":
@@ -81,12 +81,12 @@ def evaluate_leaf(leaf: Leaf, facts: dict[str, Any]) -> tuple[Result, str]:
         if not projection.found and not projection.missing:
             return NO_MATCH, f"{line} → {NO_MATCH} (empty projection)"
         results: list[Result] = []
-        for path, element in projection.found:
+        for hit in projection.found:
             try:
-                results.append(MATCH if op.test(element, value) else NO_MATCH)
+                results.append(MATCH if op.test(hit.value, value) else NO_MATCH)
             except TypeMismatch as error:
                 results.append(UNKNOWN)
-                notes.append(f"type mismatch at {path}: {error}")
+                notes.append(f"type mismatch at {hit.path}: {error}")
         results.extend(UNKNOWN for _ in projection.missing)
         if projection.missing:
             notes.append(f"{len(projection.missing)} element(s) absent")

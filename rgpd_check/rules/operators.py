@@ -113,8 +113,7 @@ def _contains(subject: Any, item: Any) -> bool:
     if kind(subject) == "string" and kind(item) == "string":
         return item in subject
     _need(subject, "list", "string")
-    _need(item, *SCALARS)
-    return _member(item, subject)
+    return _in(item, subject)
 
 
 @dataclass(frozen=True)
@@ -180,8 +179,8 @@ def value_problem(spec: ValueSpec, value: Any) -> str | None:
         if not kinds <= SCALARS:
             return "expects a list of strings, numbers or booleans"
         if kinds == {"string", "boolean"}:
-            return ("mixes strings and booleans (YAML reads unquoted yes/no/on/off, "
-                    "e.g. NO for Norway, as booleans: quote them)")
+            return ("expects a list of one type, not strings and booleans (YAML reads "
+                    "unquoted yes/no/on/off, e.g. NO for Norway, as booleans: quote them)")
     if spec == "number" and kind(value) != "number":
         return f"expects a number value, got {kind(value)}"
     if spec == "count" and (kind(value) != "number" or not isinstance(value, int) or value < 0):
@@ -192,5 +191,5 @@ def value_problem(spec: ValueSpec, value: Any) -> str | None:
         try:
             re.compile(value)
         except re.error as error:
-            return f"invalid regular expression {value!r}: {error}"
+            return f"expects a valid regular expression, {value!r} fails: {error}"
     return None

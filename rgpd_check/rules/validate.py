@@ -27,6 +27,7 @@ from .yamlpos import Loc, Located, Pos, load_located
 COMBINATORS = ("all", "any", "not")
 LEAF_KEYS = ("fact", "op", "value", "value_fact", "quantifier")
 LANGUAGES = {"fr": "French", "en": "English"}
+DATA_KEYS = {"data", "path", "where", "select"}
 
 
 @cache
@@ -75,7 +76,7 @@ class FileChecker:
 
     def report(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
         pos = self.doc.key_pos(loc) if at_key else self.doc.pos(loc)
-        label, rest = self._label(loc)
+        label, rest = self._label(loc[:-1] if at_key else loc)
         where = ": ".join(part for part in (label, format_loc(rest)) if part)
         text = f"{where}: {message}" if where else message
         self.errors.append(RuleError(self.display, pos.line, pos.col, text))
@@ -100,8 +101,8 @@ class FileChecker:
             return
         family = data.get("family")
         if isinstance(family, str) and family != self.path.stem:
-            self.report(("family",), f"family '{family}' does not match the file name "
-                        f"'{self.path.name}' (expected '{self.path.stem}.yaml')")
+            self.report(("family",), f"'{family}' does not match the file name "
+                        f"'{self.path.name}' (expected family '{self.path.stem}')")
         if isinstance(data.get("constants"), dict):
             self._constants(data["constants"])
         rules = data.get("rules")
@@ -160,13 +161,14 @@ class FileChecker:
     def _constants(self, constants: dict[str, Any]) -> None:
         for name, value in constants.items():
             loc: Loc = ("constants", name)
-            if isinstance(value, dict) and set(value) == {"data", "path"}:
+            if isinstance(value, dict) and {"data", "path"} <= set(value) <= DATA_KEYS:
                 value = self._data_constant(str(name), value, loc)
                 if value is None:
                     self.bad_constants.add(str(name))
                     continue
             elif isinstance(value, dict):
-                self.report(loc, "a constant is a literal list or {data: FILE, path: KEY}")
+                self.report(loc, "a constant is a literal list or "
+                            "{data: FILE, path: KEY, where?: {KEY: VALUE}, select?: KEY}")
                 self.bad_constants.add(str(name))
                 continue
             if isinstance(value, list) and {kind(v) for v in value} == {"string", "boolean"}:
@@ -197,6 +199,29 @@ class FileChecker:
                             f"'{file_name}'{did_you_mean(segment, keys)}")
                 return None
             node = node[segment]
+        return self._refine(name, node, ref, loc)
+
+    def _refine(self, name: str, node: Any, ref: dict[str, Any], loc: Loc) -> Any:
+        """Apply ``where`` (keep matching entries) then ``select`` (one key of each)."""
+        where, select = ref.get("where"), ref.get("select")
+        if where is None and select is None:
+            return node
+        if not isinstance(node, list) or not all(isinstance(item, dict) for item in node):
+            self.report(loc, f"constant '{name}': 'where'/'select' need a list of mappings")
+            return None
+        if where is not None:
+            if not isinstance(where, dict):
+                self.report((*loc, "where"), f"constant '{name}': 'where' is a mapping")
+                return None
+            node = [item for item in node if all(
+                k in item and kind(item[k]) == kind(v) and item[k] == v for k, v in where.items()
+            )]
+        if select is not None:
+            if not isinstance(select, str) or any(select not in item for item in node):
+                self.report((*loc, "select"), f"constant '{name}': not every entry has "
+                            f"a key {select!r}")
+                return None
+            node = [item[select] for item in node]
         return node
 
     # -- rules -------------------------------------------------------------------
@@ -236,7 +261,8 @@ class FileChecker:
             if isinstance(facts, dict):
                 document = {"facts_version": 1, **facts}
                 for problem in validate_facts(document):
-                    self.report(test_loc, f"facts do not fit the facts schema: {problem}")
+                    where = "facts: " if problem.startswith("(document): ") else "facts."
+                    self.report(test_loc, where + problem.removeprefix("(document): "))
             if test.get("expect") in ("match", "no_match", "unknown") and isinstance(facts, dict):
                 built.append(RuleTest(
                     name=str(test.get("name", index)), expect=test["expect"], facts=facts,
