@@ -70,6 +70,7 @@ class CrawlOutcome:
     budget_exhausted: bool = False
     entry_ok: int = 0
     hosts: set[str] = field(default_factory=set)
+    resource_hosts: set[str] = field(default_factory=set)
 
 
 class _HostSlot:
@@ -150,11 +151,11 @@ class Crawler:
             except Exception as exc:  # noqa: BLE001 - one bad page never stops the audit
                 self._failure(item.url, "internal_error", f"{type(exc).__name__}: {exc}", item)
             finally:
-                self._queue.task_done()
                 if item.purpose == "entry":
                     self._entries_pending -= 1
                     if self._entries_pending == 0:
-                        self._after_entries()
+                        self._after_entries()  # before task_done, or join() could return early
+                self._queue.task_done()
 
     async def _process(self, item: _Item) -> None:
         if item.purpose not in ("entry", "probe_http"):
@@ -210,6 +211,7 @@ class Crawler:
         body, _ = decode_content(result.body, result.header("content-encoding"))
         text, _ = decode_text(body, result.header("content-type"))
         page = parse_page(text, url)
+        self.outcome.resource_hosts.update(host_of(r.url) for r in page.resources)
         if page.meta_refresh:
             self._enqueue(
                 page.meta_refresh,

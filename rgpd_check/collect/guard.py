@@ -46,6 +46,8 @@ def special_reason(ip: IPAddress) -> str | None:
     """Why an address is not a public internet address, or None when it is public."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return special_reason(ip.ipv4_mapped)
+    if ip.is_unspecified:
+        return "unspecified"
     if ip.is_loopback:
         return "loopback"
     if ip.is_link_local:
@@ -58,8 +60,6 @@ def special_reason(ip: IPAddress) -> str | None:
         return "private"
     if ip.is_multicast:
         return "multicast"
-    if ip.is_unspecified:
-        return "unspecified"
     if ip.is_reserved:
         return "reserved"
     return None

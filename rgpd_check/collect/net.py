@@ -84,6 +84,7 @@ class FetchResult:
     ip: str | None = None
     http_version: str = "HTTP/1.1"
     truncated: bool = False
+    tls_version: str | None = None
     record_id: str | None = None
     error: str | None = None
     error_detail: str = ""
@@ -246,6 +247,9 @@ class NetClient:
                 server = stream.get_extra_info("server_addr")
                 if server:
                     result.ip = str(server[0])
+                ssl_object = stream.get_extra_info("ssl_object")
+                if ssl_object is not None:
+                    result.tls_version = ssl_object.version()
             chunks: list[bytes] = []
             size = 0
             try:
@@ -281,6 +285,7 @@ class NetClient:
             body=result.body,
             ip=result.ip,
             truncated=result.truncated,
+            tls_version=result.tls_version,
         )
         return response_id
 
@@ -293,9 +298,13 @@ def _fail(result: FetchResult, reason: str, detail: str) -> None:
 def _classify_httpx_error(exc: httpx.HTTPError) -> tuple[str, str]:
     detail = str(exc) or type(exc).__name__
     cause: BaseException | None = exc
+    refused = False
     while cause is not None:
         if isinstance(cause, ssl.SSLError):
             return "tls_error", f"{type(cause).__name__}: {cause}"
+        refused = refused or isinstance(cause, ConnectionRefusedError)
+        for inner in getattr(cause, "exceptions", ()):  # anyio groups per-address attempts
+            refused = refused or isinstance(inner, ConnectionRefusedError)
         cause = cause.__cause__ or cause.__context__
     if "CERTIFICATE_VERIFY_FAILED" in detail or "SSL" in detail:
         return "tls_error", detail
@@ -304,7 +313,10 @@ def _classify_httpx_error(exc: httpx.HTTPError) -> tuple[str, str]:
     if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
         return "read_timeout", detail
     if isinstance(exc, httpx.ConnectError):
-        return "connect_refused" if "refused" in detail.lower() else "connect_error", detail
+        return (
+            "connect_refused" if refused or "refused" in detail.lower() else "connect_error",
+            detail,
+        )
     if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
         return "connection_reset", detail
     return "http_error", detail

@@ -88,6 +88,15 @@ class BundleWriter:
         self.http = WarcLog(self.root / HTTP_WARC)
         self.dns = JsonlLog(self.root / DNS_LOG)
         self.events = JsonlLog(self.root / EVENTS_LOG)
+        self._logs: dict[str, JsonlLog] = {}
+
+    def log(self, name: str) -> JsonlLog:
+        """Another JSON Lines log of this bundle (``ipdata.jsonl``, ``browser.jsonl``…)."""
+        if name not in self._logs:
+            if "/" in name or not name.endswith(".jsonl") or name in (DNS_LOG, EVENTS_LOG):
+                raise ValueError(f"invalid log name {name!r}")
+            self._logs[name] = JsonlLog(self.root / name)
+        return self._logs[name]
 
     def event(self, kind: str, **details: Any) -> None:
         """Record something about collection: a failure, a refusal, a skipped URL."""
@@ -103,7 +112,7 @@ class BundleWriter:
 
     def close(self, *, status: str, not_collected: list[dict[str, Any]], **extra: Any) -> None:
         """Finish: hash every file and write the final manifest (atomically)."""
-        for log in (self.http, self.dns, self.events):
+        for log in (self.http, self.dns, self.events, *self._logs.values()):
             log.close()
         self.manifest.update(extra)
         self.manifest["status"] = status
@@ -171,6 +180,10 @@ class Bundle:
 
     def events(self) -> Iterator[dict[str, Any]]:
         return read_jsonl(self.root / EVENTS_LOG)
+
+    def entries(self, log_name: str) -> Iterator[dict[str, Any]]:
+        """Entries of another JSON Lines log (empty when that collector did not run)."""
+        return read_jsonl(self.root / log_name)
 
     def file(self, name: str) -> Path:
         return self.root / FILES_DIR / name

@@ -22,6 +22,7 @@ from warcio.warcwriter import WARCWriter
 # de-chunked, so these are renamed to keep the record self-consistent for WARC readers.
 _TRANSFER_HEADERS = {"transfer-encoding"}
 ORIGINAL_PREFIX = "X-Rgpd-Check-Original-"
+TLS_HEADER = "WARC-Rgpd-Check-TLS-Version"  # extension field: the negotiated TLS version
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class HttpRecord:
     body: bytes
     truncated: bool
     concurrent_request_id: str | None
+    tls_version: str | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -77,6 +79,7 @@ class WarcLog:
         body: bytes,
         ip: str | None,
         truncated: bool,
+        tls_version: str | None = None,
         date: datetime | None = None,
     ) -> tuple[str, str]:
         """Write the request then the response; returns (request_id, response_id)."""
@@ -100,6 +103,8 @@ class WarcLog:
         warc_headers["WARC-Concurrent-To"] = request_id
         if truncated:
             warc_headers["WARC-Truncated"] = "length"
+        if tls_version:
+            warc_headers[TLS_HEADER] = tls_version
         response = self._writer.create_warc_record(
             url,
             "response",
@@ -165,6 +170,7 @@ def read_responses(path: Path) -> Iterator[HttpRecord]:
                     body=record.raw_stream.read(),
                     truncated=record.rec_headers.get_header("WARC-Truncated") is not None,
                     concurrent_request_id=record.rec_headers.get_header("WARC-Concurrent-To"),
+                    tls_version=record.rec_headers.get_header(TLS_HEADER),
                 )
         except Exception:  # noqa: BLE001 - a torn gzip member ends the readable part
             return

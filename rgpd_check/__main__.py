@@ -1,0 +1,5 @@
+"""``python -m rgpd_check`` runs the CLI."""
+
+from rgpd_check.cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""Analyze: evidence bundle → facts document. Pure: reads the bundle, never the network.
+
+Each namespace is built by its own module; a namespace whose evidence was not collected is
+left out entirely (the facts contract: absent, never empty-but-present).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from rgpd_check.analyze.document_facts import document_facts
+from rgpd_check.analyze.domains import host_of, registrable_domain
+from rgpd_check.analyze.network_facts import dns_facts, hosting_facts
+from rgpd_check.analyze.pages import load_pages, page_facts
+from rgpd_check.analyze.web_facts import cookie_facts, security_facts, third_party_facts
+from rgpd_check.collect.ipdata import IPDATA_LOG
+from rgpd_check.evidence.bundle import Bundle
+
+FACTS_VERSION = 1
+
+SCHOOL_LEVEL_AGES = {"ecole": (6, 11), "college": (11, 15), "lycee": (15, 18)}
+DEFAULT_CONTEXT = {"audience": "pupils-accounts", "school_level": "college"}
+
+
+def context_facts(audience: str, school_level: str) -> dict[str, Any]:
+    """The ``context`` namespace: who uses the tool, how old they are."""
+    low, high = SCHOOL_LEVEL_AGES[school_level]
+    facts: dict[str, Any] = {
+        "audience": audience,
+        "school_level": school_level,
+        "pupils_personal_data": audience == "pupils-accounts",
+    }
+    if audience != "teachers":
+        facts.update(pupil_age_min=low, pupil_age_max=high)
+    return facts
+
+
+def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
+    """Derive every fact namespace from the stored evidence."""
+    records = list(bundle.http_records())
+    by_id = {r.record_id: r for r in records}
+    by_url: dict[str, Any] = {}
+    for record in records:
+        by_url.setdefault(record.url, record)
+    events = list(bundle.events())
+    failures = [
+        {k: e[k] for k in ("url", "reason", "detail", "purpose", "type") if e.get(k) is not None}
+        for e in events
+        if e.get("kind") in ("fetch_failed", "robots_disallowed")
+    ]
+    pages = load_pages(bundle, by_id)
+    audit = bundle.audit
+    entry_urls = [str(u) for u in (audit.get("tool") or {}).get("urls", [])]
+    entry_finals = [p.final_url for p in pages if p.purpose == "entry" and p.record is not None]
+    first_party = {
+        registrable_domain(host_of(u)) for u in [*entry_urls, *entry_finals] if host_of(u)
+    }
+    entry_hosts = {host_of(u) for u in [*entry_urls, *entry_finals]}
+
+    facts: dict[str, Any] = {"facts_version": FACTS_VERSION}
+    facts["crawl"] = _crawl_facts(bundle, pages, failures, events, entry_urls)
+    facts["context"] = context_facts(context["audience"], context["school_level"])
+    documents = document_facts(pages, failures, first_party)
+    types = {str(d["url"]): str(d["type"]) for d in (documents or {}).get("items", [])}
+    if records:
+        facts["pages"] = page_facts(pages, first_party, by_url, types)
+    if documents is not None:
+        facts["documents"] = documents
+    dns = dns_facts(bundle.dns_entries(), (audit.get("options") or {}).get("dns_server"))
+    if dns is not None:
+        facts["dns"] = dns
+    tool_hosts = _tool_addresses(records, dns, first_party)
+    hosting = hosting_facts(tool_hosts, list(bundle.entries(IPDATA_LOG)), _eea(), _providers())
+    if hosting is not None:
+        facts["hosting"] = hosting
+    trackers = third_party_facts(pages, first_party, _trackers())
+    if trackers is not None:
+        facts["trackers"] = trackers
+    cookies = cookie_facts(records, first_party)
+    if cookies is not None:
+        facts["cookies"] = cookies
+    security = security_facts(records, pages, entry_hosts, failures)
+    if security is not None:
+        facts["security"] = security
+    return facts
+
+
+def _crawl_facts(
+    bundle: Bundle,
+    pages: list[Any],
+    failures: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    entry_urls: list[str],
+) -> dict[str, Any]:
+    entry_pages = [p for p in pages if p.purpose == "entry"]
+    entry_ok = [p for p in entry_pages if p.ok]
+    key_failures = [f for f in failures if f.get("purpose") in ("entry", "document")]
+    budget = any(e.get("kind") == "budget_exhausted" for e in events)
+    facts: dict[str, Any] = {
+        "entry_urls": entry_urls,
+        "pages_fetched": sum(1 for p in pages if p.ok),
+        "pages_failed": len(failures),
+        "requests": sum(1 for _ in bundle.http_records()),
+        "entry_reachable": bool(entry_ok),
+        "complete": bool(entry_ok)
+        and len(entry_ok) == len(entry_urls)
+        and not key_failures
+        and not budget
+        and bundle.manifest.get("status") == "complete",
+        "failures": failures,
+        "robots_disallowed": sorted(
+            {str(f["url"]) for f in failures if str(f.get("reason", "")).startswith("robots")}
+        ),
+        "truncated": sorted({str(e["url"]) for e in events if e.get("kind") == "truncated"}),
+        "budget_exhausted": budget,
+        "evidence": [ref for p in entry_pages for ref in p.evidence()],
+    }
+    user_agent = (bundle.audit.get("options") or {}).get("user_agent")
+    if user_agent:
+        facts["user_agent"] = str(user_agent)
+    return facts
+
+
+def _tool_addresses(
+    records: list[Any], dns: dict[str, Any] | None, first_party: set[str]
+) -> dict[str, set[str]]:
+    hosts: dict[str, set[str]] = {}
+    for record in records:
+        host = host_of(record.url)
+        if registrable_domain(host) in first_party:
+            addresses = hosts.setdefault(host, set())
+            if record.ip:
+                addresses.add(record.ip)
+    for host, addresses in hosts.items():
+        answer = (dns or {}).get("hosts", {}).get(host) or {}
+        addresses.update(answer.get("a", []))
+        addresses.update(answer.get("aaaa", []))
+    return {h: a for h, a in hosts.items() if a}
+
+
+@cache
+def _eea() -> frozenset[str]:
+    try:
+        from rgpd_check.knowledge.countries import load_countries
+    except ImportError:
+        return frozenset()
+    countries = load_countries()
+    return (
+        frozenset(code for code in countries.countries if countries.is_eea(code))
+        if hasattr(countries, "countries")
+        else frozenset()
+    )
+
+
+def _providers() -> Any:
+    try:
+        from rgpd_check.knowledge.providers import load_providers
+    except ImportError:
+        return None
+    return load_providers()
+
+
+def _trackers() -> Any:
+    try:
+        from rgpd_check.knowledge.trackers import load_trackers
+    except ImportError:
+        return None
+    return load_trackers()

@@ -1,0 +1,201 @@
+"""The library API: ``audit()`` and ``evaluate()``. The CLI is a thin layer over these.
+
+collect → evidence bundle → analyze → facts → rules → findings → classify → report → render
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from rgpd_check.analyze.domains import host_of
+from rgpd_check.analyze.facts import DEFAULT_CONTEXT, SCHOOL_LEVEL_AGES, build_facts
+from rgpd_check.classify import Classification, classify, load_policy
+from rgpd_check.collect.crawler import CrawlOptions
+from rgpd_check.collect.net import NetOptions
+from rgpd_check.collect.run import CollectOutcome, collect
+from rgpd_check.errors import EXIT_NOTHING_COLLECTED, EXIT_OK, InputError
+from rgpd_check.evidence.bundle import MANIFEST, Bundle, BundleWriter, sha256_file, write_atomic
+from rgpd_check.findings import Finding
+from rgpd_check.render import render_all
+from rgpd_check.report import build_report, slugify
+from rgpd_check.rules import RuleSet, evaluate as evaluate_rules, load_rules
+
+AUDIENCES = ("teachers", "pupils-anonymous", "pupils-accounts")
+LANGS = ("fr", "en")
+FACTS_FILE = "facts.json"
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """Everything an audit or evaluation can be told (CLI options map one to one)."""
+
+    name: str | None = None
+    lang: str = "fr"
+    formats: tuple[str, ...] = ("json", "md", "html")
+    net: NetOptions = field(default_factory=NetOptions)
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)
+    rules: tuple[Path, ...] = ()
+    default_rules: bool = True
+    policy: Path | None = None
+    audience: str | None = None
+    school_level: str | None = None
+    browser: bool = False
+    command_line: tuple[str, ...] = ()
+    stance: dict[str, Any] | None = None
+
+
+@dataclass
+class AuditResult:
+    """What the CLI renders: the report (and its files), plus the pieces for library users."""
+
+    out_dir: Path
+    report: dict[str, Any]
+    facts: dict[str, Any]
+    findings: list[Finding]
+    classification: Classification
+    written: list[Path]
+    collected: bool = True
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.collected else EXIT_NOTHING_COLLECTED
+
+
+def check_urls(urls: list[str]) -> list[str]:
+    """Reject what cannot be audited before touching the network (exit 2)."""
+    if not urls:
+        raise InputError("aucune URL / no URL given")
+    checked = []
+    for url in urls:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InputError(
+                f"URL invalide / invalid URL: {url!r} (attendu / expected http(s)://host/…)"
+            )
+        try:
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            raise InputError(f"URL invalide / invalid URL: {url!r} (port)") from None
+        checked.append(parts._replace(fragment="").geturl() + ("" if parts.path else "/"))
+    return checked
+
+
+def _context(options: AuditOptions, stored: dict[str, Any] | None = None) -> dict[str, Any]:
+    stored = stored or {}
+    audience = options.audience or stored.get("audience") or DEFAULT_CONTEXT["audience"]
+    level = options.school_level or stored.get("school_level") or DEFAULT_CONTEXT["school_level"]
+    if audience not in AUDIENCES or level not in SCHOOL_LEVEL_AGES:
+        raise InputError(f"contexte invalide / invalid context: {audience}, {level}")
+    is_default = (
+        audience == DEFAULT_CONTEXT["audience"] and level == DEFAULT_CONTEXT["school_level"]
+    )
+    return {"audience": audience, "school_level": level, "is_default": is_default}
+
+
+def _ruleset(options: AuditOptions) -> RuleSet:
+    return load_rules(list(options.rules), include_builtin=options.default_rules)
+
+
+def audit(urls: list[str], out_dir: Path, options: AuditOptions | None = None) -> AuditResult:
+    """Audit one tool (one or more entry URLs) into ``out_dir``; never raises for a bad site."""
+    options = options or AuditOptions()
+    if options.lang not in LANGS:
+        raise InputError(f"langue inconnue / unknown language: {options.lang}")
+    entry_urls = check_urls(urls)
+    context = _context(options)
+    ruleset = _ruleset(options)  # a broken rule file stops us before any request
+    policy = load_policy(options.policy) if options.policy else None
+    name = options.name or host_of(entry_urls[0])
+    tool = {"id": slugify(name), "name": name, "urls": entry_urls}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    audit_meta = {
+        "tool": tool,
+        "context": {k: context[k] for k in ("audience", "school_level")},
+        "browser": False,
+        "authenticated": False,
+        "options": {
+            "user_agent": options.net.user_agent,
+            "dns_server": options.net.dns_server,
+            "max_pages": options.crawl.max_pages,
+            "delay": options.crawl.delay,
+            "max_bytes": options.net.max_bytes,
+            "time_budget": options.crawl.time_budget,
+            "allow_private": options.net.allow_private,
+            "allowed_networks": [str(n) for n in options.net.allowed_networks],
+        },
+    }
+    writer = BundleWriter(out_dir, audit_meta, list(options.command_line))
+    try:
+        outcome: CollectOutcome = asyncio.run(
+            collect(entry_urls, options.net, options.crawl, writer)
+        )
+    except BaseException:
+        writer.close(status="interrupted", not_collected=[{"reason": "interrupted"}])
+        raise
+    writer.close(
+        status="complete", not_collected=outcome.not_collected, rules_version=ruleset.version
+    )
+    result = _evaluate_stored(out_dir, options, ruleset, policy)
+    result.collected = (
+        outcome.responses > 0 and result.facts.get("crawl", {}).get("requests", 0) > 0
+    )
+    return result
+
+
+def evaluate(out_dir: Path, options: AuditOptions | None = None) -> AuditResult:
+    """Rebuild facts, findings and reports of a stored audit from its evidence alone (offline)."""
+    options = options or AuditOptions()
+    if options.lang not in LANGS:
+        raise InputError(f"langue inconnue / unknown language: {options.lang}")
+    ruleset = _ruleset(options)
+    policy = load_policy(options.policy) if options.policy else None
+    result = _evaluate_stored(out_dir, options, ruleset, policy)
+    result.collected = result.facts.get("crawl", {}).get("requests", 0) > 0
+    return result
+
+
+def _evaluate_stored(
+    out_dir: Path, options: AuditOptions, ruleset: RuleSet, policy: Any
+) -> AuditResult:
+    bundle = Bundle.open(out_dir)
+    context = _context(options, bundle.audit.get("context"))
+    facts = build_facts(bundle, context)
+    findings = evaluate_rules(ruleset, facts)
+    policy = policy or load_policy()
+    classification = classify(findings, facts, options.lang, policy, options.stance)
+    report = build_report(
+        manifest=bundle.manifest,
+        facts=facts,
+        findings=findings,
+        classification=classification,
+        rules_version=ruleset.version,
+        replaced=[
+            {"rule": r.rule_id, "builtin_file": str(r.builtin_file), "user_file": str(r.user_file)}
+            for r in ruleset.replacements
+        ],
+        policy=policy,
+        lang=options.lang,
+        context=context,
+        bundle_files=list(bundle.manifest.get("files") or []),
+        manifest_sha256=sha256_file(bundle.root / MANIFEST),
+    )
+    written = [out_dir / FACTS_FILE]
+    write_atomic(
+        out_dir / FACTS_FILE, json.dumps(facts, indent=2, ensure_ascii=False, sort_keys=True)
+    )
+    for filename, text in render_all(report, options.formats, options.lang).items():
+        write_atomic(out_dir / filename, text)
+        written.append(out_dir / filename)
+    return AuditResult(
+        out_dir=out_dir,
+        report=report,
+        facts=facts,
+        findings=findings,
+        classification=classification,
+        written=written,
+    )

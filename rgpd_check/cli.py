@@ -1,0 +1,382 @@
+"""The ``rgpd-check`` command: a thin click layer over :mod:`rgpd_check.api`.
+
+Every option can also come from an ``RGPD_CHECK_<OPTION>`` environment variable. Expected
+errors are caught once, here, and printed as one line with the documented exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from rgpd_check import __version__
+from rgpd_check.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError, RgpdCheckError
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMAT_CHOICES = ("json", "md", "html")
+
+
+def option(*names: str, env: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """A click option whose default can come from ``RGPD_CHECK_<NAME>``."""
+    long_name = next(n for n in names if n.startswith("--")).split("/")[0][2:]
+    envvar = env or "RGPD_CHECK_" + long_name.upper().replace("-", "_")
+    return click.option(*names, envvar=envvar, show_envvar=True, **kwargs)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="rgpd-check")
+@option("--debug", is_flag=True, help="Afficher la trace complète des erreurs / show tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Vérifie, preuves à l'appui, si un outil en ligne peut être utilisé avec des élèves (RGPD).
+
+    Checks, with evidence, whether an online tool may be used with pupils (GDPR).
+    """
+    ctx.obj = {"debug": debug}
+
+
+def _common_evaluation_options(func: F) -> F:
+    for decorator in reversed(
+        [
+            option(
+                "--rules",
+                "rules",
+                multiple=True,
+                type=click.Path(exists=True, path_type=Path),
+                help="Dossier ou fichier de règles en plus des règles intégrées (répétable).\n"
+                "Extra rule file or folder (repeatable); same id replaces a built-in rule.",
+            ),
+            option(
+                "--no-default-rules",
+                is_flag=True,
+                help="N'utiliser que vos règles / only your rules.",
+            ),
+            option(
+                "--policy",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="Politique de niveaux (YAML) / level policy file.",
+            ),
+            option(
+                "--lang",
+                type=click.Choice(["fr", "en"]),
+                default="fr",
+                show_default=True,
+                help="Langue des rapports / report language.",
+            ),
+            option(
+                "--format",
+                "formats",
+                multiple=True,
+                type=click.Choice(FORMAT_CHOICES),
+                help="Formats écrits (défaut : les trois) / formats to write (default: all).",
+            ),
+            option(
+                "--audience",
+                type=click.Choice(["teachers", "pupils-anonymous", "pupils-accounts"]),
+                help="Qui utilise l'outil (défaut : élèves avec comptes) / who uses the tool.",
+            ),
+            option(
+                "--school-level",
+                type=click.Choice(["ecole", "college", "lycee"]),
+                help="Niveau scolaire (défaut : collège) / school level (default: collège).",
+            ),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier du rapport et des preuves / folder for the reports and evidence.",
+)
+@option("--name", help="Nom de l'outil (défaut : l'hôte) / tool name (default: the host).")
+@_common_evaluation_options
+@option("--dns-server", metavar="HOST[:PORT]", help="Serveur DNS à utiliser / DNS server to use.")
+@option(
+    "--ip-data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Base IP → pays/AS (ip2asn TSV ou .mmdb), répétable / IP data file (repeatable).",
+)
+@option(
+    "--browser/--no-browser",
+    default=False,
+    show_default=True,
+    help="Visiter aussi avec Chromium / also visit with a real Chromium.",
+)
+@option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Autoriser les adresses privées et locales / allow private and loopback addresses.",
+)
+@option(
+    "--allow-address",
+    "allow_address",
+    multiple=True,
+    metavar="CIDR",
+    help="Autoriser cette plage d'adresses (répétable) / allow this address range.",
+)
+@option(
+    "--ca-bundle",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Autorité de certification supplémentaire / extra trusted CA (PEM).",
+)
+@option(
+    "--max-pages",
+    type=click.IntRange(1, 1000),
+    default=30,
+    show_default=True,
+    help="Nombre maximal de pages / page budget.",
+)
+@option(
+    "--delay",
+    type=click.FloatRange(0, 60),
+    default=1.0,
+    show_default=True,
+    help="Délai entre deux requêtes au même hôte (s) / delay between requests to a host.",
+)
+@option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=20.0,
+    show_default=True,
+    help="Délai de connexion et de lecture (s) / connect and read timeout.",
+)
+@option(
+    "--time-budget",
+    type=click.FloatRange(1, 86400),
+    default=300.0,
+    show_default=True,
+    help="Durée maximale de l'audit (s) / total time budget of the audit.",
+)
+@option(
+    "--max-bytes",
+    type=click.IntRange(1024),
+    default=5 * 1024 * 1024,
+    show_default=True,
+    help="Taille maximale d'une réponse / size cap per response (bytes).",
+)
+@option("--user-agent", help="User-Agent envoyé / User-Agent to send.")
+@click.pass_context
+def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> None:
+    """Audite un outil (une ou plusieurs URL d'entrée) et écrit rapports et preuves.
+
+    Audits one tool (one or more entry URLs) and writes DIR/report.{json,md,html} and
+    DIR/evidence/. Exit: 0 done, 2 bad input, 3 nothing at all could be collected.
+    """
+    from rgpd_check import api
+    from rgpd_check.collect.crawler import CrawlOptions
+    from rgpd_check.collect.guard import parse_cidrs
+    from rgpd_check.collect.net import DEFAULT_USER_AGENT, NetOptions
+    from rgpd_check.collect.resolver import parse_server
+
+    try:
+        if opts["dns_server"]:
+            parse_server(opts["dns_server"])
+        networks = tuple(parse_cidrs(opts["allow_address"]))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    net = NetOptions(
+        user_agent=opts["user_agent"] or DEFAULT_USER_AGENT,
+        connect_timeout=opts["timeout"],
+        read_timeout=opts["timeout"],
+        response_timeout=max(opts["timeout"] * 3, 30.0),
+        max_bytes=opts["max_bytes"],
+        dns_server=opts["dns_server"],
+        allow_private=opts["allow_private_addresses"],
+        allowed_networks=networks,
+        ca_bundle=str(opts["ca_bundle"]) if opts["ca_bundle"] else None,
+    )
+    crawl = CrawlOptions(
+        max_pages=opts["max_pages"], delay=opts["delay"], time_budget=opts["time_budget"]
+    )
+    options = api.AuditOptions(
+        name=opts["name"],
+        net=net,
+        crawl=crawl,
+        command_line=tuple(sys.argv),
+        browser=opts["browser"],
+        **_evaluation_kwargs(opts),
+    )
+    result = api.audit(list(urls), out, options)
+    _summary(result)
+    ctx.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_common_evaluation_options
+@click.pass_context
+def evaluate(ctx: click.Context, directory: Path, **opts: Any) -> None:
+    """Reconstruit faits, constats et rapports d'un audit stocké, sans réseau.
+
+    Rebuilds facts, findings and reports of a stored audit from its evidence alone (offline).
+    """
+    from rgpd_check import api
+
+    result = api.evaluate(directory, api.AuditOptions(**_evaluation_kwargs(opts)))
+    _summary(result)
+    ctx.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def verify(ctx: click.Context, directory: Path) -> None:
+    """Vérifie l'intégrité d'un dossier de preuves (empreintes SHA-256, WARC).
+
+    Checks an evidence bundle: exit 0 intact, 1 tampered or incomplete, 2 no bundle.
+    """
+    from rgpd_check.evidence.verify import verify_bundle
+
+    result = verify_bundle(directory)
+    for problem in result.problems:
+        click.echo(f"PROBLÈME / PROBLEM: {problem}")
+    if result.ok:
+        click.echo(f"OK : {result.files_checked} fichiers intacts / files intact ({result.root})")
+        ctx.exit(EXIT_OK)
+    click.echo(f"ÉCHEC / FAILED: {len(result.problems)} problème(s) dans {result.root}", err=True)
+    ctx.exit(EXIT_CHECK_FAILED)
+
+
+@cli.command()
+@click.argument("source")
+@option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"]),
+    default="text",
+    show_default=True,
+    help="Sortie JSON ou résumé lisible / JSON or readable summary.",
+)
+@option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Langue du résumé / summary language.",
+)
+def read(source: str, fmt: str, lang: str) -> None:
+    """Analyse un document (HTML, Markdown, texte, PDF, DOCX) : politique, CGU, DPA…
+
+    Reads one document (file or URL) and prints its signals: the art. 28(3) clauses present
+    and missing for a DPA. Exit 2 when it cannot be read (e.g. a scanned PDF).
+    """
+    from rgpd_check.reading import read_source
+
+    result = read_source(source)
+    if fmt == "json":
+        click.echo(json.dumps({"signals": result["signals"]}, indent=2, ensure_ascii=False))
+    else:
+        from rgpd_check.analyze.documents.summary import format_summary
+
+        click.echo(format_summary(result, lang))
+
+
+@cli.group()
+def rules() -> None:
+    """Valider et tester les règles / validate and test rule files."""
+
+
+@rules.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@option(
+    "--no-default-rules", is_flag=True, help="Ne pas charger les règles intégrées / only PATHS."
+)
+def rules_validate(paths: tuple[Path, ...], no_default_rules: bool) -> None:
+    """Valide les fichiers de règles (erreurs fichier:ligne:colonne, code 2).
+
+    Validates rule files: every problem as file:line:col, exit 2 when any.
+    """
+    from rgpd_check.rules import load_rules
+
+    ruleset = load_rules(list(paths), include_builtin=not no_default_rules or not paths)
+    click.echo(
+        f"OK : {len(ruleset.rules)} règles valides / valid rules (version {ruleset.version})"
+    )
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@option(
+    "--no-default-rules", is_flag=True, help="Ne pas charger les règles intégrées / only PATHS."
+)
+@click.pass_context
+def rules_test(ctx: click.Context, paths: tuple[Path, ...], no_default_rules: bool) -> None:
+    """Exécute les tests intégrés aux règles (code 1 si un test échoue).
+
+    Runs the tests embedded in the rules; exit 1 when one fails.
+    """
+    from rgpd_check.rules import format_test_report, load_rules, run_tests
+
+    ruleset = load_rules(list(paths), include_builtin=not no_default_rules or not paths)
+    outcomes = run_tests(ruleset)
+    click.echo(format_test_report(outcomes))
+    ctx.exit(EXIT_CHECK_FAILED if any(not o.passed and not o.todo for o in outcomes) else EXIT_OK)
+
+
+def _evaluation_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rules": tuple(opts["rules"]),
+        "default_rules": not opts["no_default_rules"],
+        "policy": opts["policy"],
+        "lang": opts["lang"],
+        "formats": tuple(opts["formats"]) or FORMAT_CHOICES,
+        "audience": opts["audience"],
+        "school_level": opts["school_level"],
+    }
+
+
+def _summary(result: Any) -> None:
+    report = result.report
+    click.echo(f"{report['tool']['name']} : {report['level_label']} ({report['level']})")
+    for reason in report["reasons"][:5]:
+        click.echo(f"  - {reason['title']}")
+    if not report["collection"]["complete"]:
+        click.echo(
+            "  ! collecte incomplète / incomplete collection — voir le rapport / see the report"
+        )
+    for path in result.written:
+        click.echo(f"  → {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: expected errors become one line and an exit code, never a traceback."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="rgpd-check", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Interrompu / interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except RgpdCheckError as exc:
+        if debug:
+            traceback.print_exc()
+        message = str(exc)
+        prefix = "rgpd-check: erreur / error: " if "\n" not in message else ""
+        click.echo(prefix + message, err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrompu / interrupted", err=True)
+        sys.exit(130)
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()
