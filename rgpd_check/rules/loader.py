@@ -36,7 +36,8 @@ def _expand(paths: Sequence[Path], errors: list[RuleError]) -> list[Path]:
             files.append(path)
         else:
             errors.append(RuleError(_display(path), 1, 1, "no such rule file or folder"))
-    return files
+    unique = {path.resolve(): path for path in reversed(files)}  # a file named twice loads once
+    return sorted(unique.values(), key=files.index)
 
 
 def _builtin_version(folder: Path) -> str:

@@ -65,3 +65,9 @@ def test_empty_user_folder(tmp_path: Path) -> None:
     ruleset = load_rules([tmp_path])
     assert ruleset.version == "2026.11.29"
     assert len(ruleset.rules) == len(load_rules().rules)
+
+
+def test_empty_rule_list_and_file_named_twice(tmp_path: Path) -> None:
+    (tmp_path / "dpa.yaml").write_text("family: dpa\nrules: []\n", encoding="utf-8")
+    ruleset = load_rules([tmp_path, tmp_path / "dpa.yaml"], include_builtin=False)
+    assert ruleset.rules == [] and len(ruleset.files) == 1
