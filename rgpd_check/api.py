@@ -17,13 +17,14 @@ from rgpd_check.analyze.facts import DEFAULT_CONTEXT, SCHOOL_LEVEL_AGES, build_f
 from rgpd_check.classify import Classification, classify, load_policy
 from rgpd_check.collect.crawler import CrawlOptions
 from rgpd_check.collect.net import NetOptions
-from rgpd_check.collect.run import CollectOutcome, collect
+from rgpd_check.collect.run import CollectOptions, CollectOutcome, collect
 from rgpd_check.errors import EXIT_NOTHING_COLLECTED, EXIT_OK, InputError
 from rgpd_check.evidence.bundle import MANIFEST, Bundle, BundleWriter, sha256_file, write_atomic
 from rgpd_check.findings import Finding
 from rgpd_check.render import render_all
 from rgpd_check.report import build_report, slugify
-from rgpd_check.rules import RuleSet, evaluate as evaluate_rules, load_rules
+from rgpd_check.rules import RuleSet, load_rules
+from rgpd_check.rules import evaluate as evaluate_rules
 
 AUDIENCES = ("teachers", "pupils-anonymous", "pupils-accounts")
 LANGS = ("fr", "en")
@@ -45,6 +46,8 @@ class AuditOptions:
     audience: str | None = None
     school_level: str | None = None
     browser: bool = False
+    ip_data: tuple[Path, ...] = ()
+    ip_online: bool = False
     command_line: tuple[str, ...] = ()
     stance: dict[str, Any] | None = None
 
@@ -131,8 +134,11 @@ def audit(urls: list[str], out_dir: Path, options: AuditOptions | None = None) -
     }
     writer = BundleWriter(out_dir, audit_meta, list(options.command_line))
     try:
+        collect_options = CollectOptions(
+            ip_data=options.ip_data, ip_online=options.ip_online, browser=options.browser
+        )
         outcome: CollectOutcome = asyncio.run(
-            collect(entry_urls, options.net, options.crawl, writer)
+            collect(entry_urls, options.net, options.crawl, writer, options=collect_options)
         )
     except BaseException:
         writer.close(status="interrupted", not_collected=[{"reason": "interrupted"}])

@@ -208,6 +208,7 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
         crawl=crawl,
         command_line=tuple(sys.argv),
         browser=opts["browser"],
+        ip_data=tuple(opts["ip_data"]),
         **_evaluation_kwargs(opts),
     )
     result = api.audit(list(urls), out, options)
@@ -343,7 +344,8 @@ def _summary(result: Any) -> None:
     report = result.report
     click.echo(f"{report['tool']['name']} : {report['level_label']} ({report['level']})")
     for reason in report["reasons"][:5]:
-        click.echo(f"  - {reason['title']}")
+        mark = "?" if reason.get("effect") == "unknown" else "-"
+        click.echo(f"  {mark} {reason['title']}")
     if not report["collection"]["complete"]:
         click.echo(
             "  ! collecte incomplète / incomplete collection — voir le rapport / see the report"

@@ -260,12 +260,9 @@ class Crawler:
         if self.options.probe_http:
             for origin in entry_origins:
                 if origin.startswith("https://"):
-                    self._enqueue(
-                        "http://" + origin[len("https://") :] + "/",
-                        priority=2.5,
-                        depth=0,
-                        purpose="probe_http",
-                    )
+                    # Default port on purpose: is there any plain-HTTP service for this name?
+                    host = urlsplit(origin).hostname or ""
+                    self._enqueue(f"http://{host}/", priority=2.5, depth=0, purpose="probe_http")
         if not self.options.well_known:
             return
         queued_types = self._queued_types | self._found_types
@@ -294,6 +291,10 @@ class Crawler:
                 self._failure(url, "unsupported_scheme", url, item)
                 return url, None
             rules = await self.robots.rules_for(url)
+            if rules.network_error:
+                # robots.txt could not even be requested: the page would fail the same way.
+                self._failure(url, rules.network_error, rules.unreachable or "", item)
+                return url, None
             if not rules.allows(url, self.robots.agent):
                 reason = "robots_unreachable" if rules.unreachable else "robots_disallowed"
                 detail = rules.unreachable or "interdit par robots.txt / disallowed by robots.txt"

@@ -62,7 +62,12 @@ def _geoip2fast() -> Any:
     return GeoIP2Fast(geoip2fast_data_file="geoip2fast-asn-ipv6.dat.gz", verbose=False)
 
 
-def lookup_all(ips: list[str], sources: list[IpDataSource]) -> list[dict[str, Any]]:
+def build_sources(paths: Any, *, online: bool = False, resolver: Any = None) -> list[IpDataSource]:
+    """The sources of one audit, in precedence order: user files, online, built-in fallback."""
+    return [Geoip2FastSource()]
+
+
+async def lookup_all(ips: list[str], sources: list[IpDataSource]) -> list[dict[str, Any]]:
     """One evidence entry per (ip, source); special-use addresses are noted, not looked up."""
     entries: list[dict[str, Any]] = []
     for ip in sorted(set(ips)):

@@ -122,6 +122,14 @@ class Resolver:
             return answer
         return await asyncio.shield(future)
 
+    def addresses_seen(self) -> list[str]:
+        """Every address any A/AAAA answer gave during this audit (for IP-data lookups)."""
+        found: set[str] = set()
+        for (_, rtype), future in self._cache.items():
+            if rtype in ("A", "AAAA") and future.done() and not future.cancelled():
+                found.update(future.result().records)
+        return sorted(found)
+
     async def addresses(self, host: str) -> tuple[list[str], list[DnsAnswer]]:
         """A then AAAA addresses of ``host`` with both answers (for failure reasons)."""
         if is_ip_literal(host):

@@ -25,6 +25,7 @@ class RobotsRules:
     origin: str
     parser: Protego | None
     unreachable: str | None = None
+    network_error: str | None = None
 
     def allows(self, url: str, agent: str) -> bool:
         if self.unreachable:
@@ -78,7 +79,8 @@ class RobotsCache:
                 continue
             break
         if result.status is None:
-            return RobotsRules(origin, None, unreachable=result.error or "unreachable")
+            detail = f"robots.txt: {result.error}: {result.error_detail}"
+            return RobotsRules(origin, None, unreachable=detail, network_error=result.error)
         if result.status >= 500 or result.status == 429:
             return RobotsRules(origin, None, unreachable=f"robots.txt HTTP {result.status}")
         if result.status >= 400 or result.status in (301, 302, 303, 307, 308):

@@ -1,19 +1,34 @@
-"""One audit's collection: crawl, then DNS survey, then IP data — all into the bundle."""
+"""One audit's collection: crawl, browser visit, DNS survey, then IP data — all into the bundle.
+
+Each collector writes its evidence through the bundle and records what it could not get;
+none of them raises for a misbehaving site.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rgpd_check.analyze.domains import host_of, registrable_domain
-from rgpd_check.collect.crawler import CrawlOptions, CrawlOutcome, Crawler
-from rgpd_check.collect.ipdata import IPDATA_LOG, Geoip2FastSource, IpDataSource, lookup_all
+from rgpd_check.collect.crawler import Crawler, CrawlOptions, CrawlOutcome
+from rgpd_check.collect.ipdata import IPDATA_LOG, IpDataSource, build_sources, lookup_all
 from rgpd_check.collect.net import NetClient, NetOptions
 from rgpd_check.collect.resolver import Resolver
 from rgpd_check.evidence.bundle import BundleWriter
 
 MAX_SURVEYED_HOSTS = 150
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    """Which collectors run, besides the crawler (always on)."""
+
+    ip_data: tuple[Path, ...] = ()
+    ip_online: bool = False
+    browser: bool = False
+    browser_options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -23,6 +38,7 @@ class CollectOutcome:
     crawl: CrawlOutcome
     responses: int = 0
     not_collected: list[dict[str, Any]] = field(default_factory=list)
+    browser: dict[str, Any] | None = None
 
 
 async def collect(
@@ -31,31 +47,32 @@ async def collect(
     crawl_options: CrawlOptions,
     bundle: BundleWriter,
     ip_sources: list[IpDataSource] | None = None,
+    options: CollectOptions | None = None,
 ) -> CollectOutcome:
-    """Run every collector of a static audit; failures are recorded, never raised."""
+    """Run every collector of an audit; failures are recorded, never raised."""
+    options = options or CollectOptions()
     resolver = Resolver(
         server=net_options.dns_server, timeout=net_options.dns_timeout, recorder=bundle.dns.write
     )
     net = NetClient(net_options, resolver, bundle.http)
+    browser_outcome: dict[str, Any] | None = None
     try:
         crawl = await Crawler(entry_urls, crawl_options, net, bundle).run()
+        if options.browser:
+            from rgpd_check.collect.browser import browse
+
+            browser_outcome = await browse(entry_urls, crawl, net, bundle, options.browser_options)
         await _dns_survey(resolver, entry_urls, crawl)
+        if ip_sources is None:
+            ip_sources = build_sources(options.ip_data, online=options.ip_online, resolver=resolver)
+        addresses = resolver.addresses_seen()
+        if addresses:
+            log = bundle.log(IPDATA_LOG)
+            for entry in await lookup_all(addresses, ip_sources):
+                log.write(entry)
     finally:
         await net.aclose()
-    addresses = sorted(
-        {
-            record
-            for (_, rtype), future in resolver._cache.items()  # noqa: SLF001 - same package
-            if rtype in ("A", "AAAA") and future.done() and not future.cancelled()
-            for record in future.result().records
-        }
-    )
-    sources = ip_sources if ip_sources is not None else [Geoip2FastSource()]
-    if addresses:
-        log = bundle.log(IPDATA_LOG)
-        for entry in lookup_all(addresses, sources):
-            log.write(entry)
-    outcome = CollectOutcome(crawl=crawl, responses=net.requests_made)
+    outcome = CollectOutcome(crawl=crawl, responses=net.requests_made, browser=browser_outcome)
     outcome.not_collected = list(crawl.failures)
     return outcome
 
