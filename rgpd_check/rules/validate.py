@@ -60,6 +60,7 @@ class FileChecker:
         self.ids: list[tuple[str, Pos]] = []
         self.constants: dict[str, Any] = {}
         self.bad_constants: set[str] = set()
+        self.broken_rules: set[int] = set()  # indices of rules with at least one error
         self.doc = Located(None)
 
     # -- reporting ---------------------------------------------------------------
@@ -75,6 +76,8 @@ class FileChecker:
         return "", loc
 
     def report(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            self.broken_rules.add(loc[1])
         pos = self.doc.key_pos(loc) if at_key else self.doc.pos(loc)
         label, rest = self._label(loc[:-1] if at_key else loc)
         where = ": ".join(part for part in (label, format_loc(rest)) if part)
@@ -227,7 +230,6 @@ class FileChecker:
     # -- rules -------------------------------------------------------------------
 
     def _rule(self, rule: dict[str, Any], loc: Loc, family: Any) -> None:
-        before = len(self.errors)
         rule_id = rule.get("id")
         if isinstance(rule_id, str):
             self.ids.append((rule_id, self.doc.pos((*loc, "id"))))
@@ -238,7 +240,7 @@ class FileChecker:
                 if isinstance(path, str) and (problem := path_problem(path)):
                     self.report((*loc, "evidence", index), problem)
         tests = self._tests(rule.get("tests"), loc)
-        if len(self.errors) > before or when is None or not isinstance(family, str):
+        if loc[1] in self.broken_rules or when is None or not isinstance(family, str):
             return
         self.rules.append(Rule(
             id=rule["id"], family=family, kind=rule["kind"], severity=rule["severity"],
@@ -268,8 +270,8 @@ class FileChecker:
                     name=str(test.get("name", index)), expect=test["expect"], facts=facts,
                     todo=bool(test.get("todo", False)), line=self.doc.pos(test_loc).line,
                 ))
-        expects = {test.get("expect") for test in tests if isinstance(test, dict)}
-        if not {"match", "no_match"} <= expects:
+        expects = [test.get("expect") for test in tests if isinstance(test, dict)]
+        if "match" not in expects or "no_match" not in expects:
             self.report((*loc, "tests"), "tests need at least one 'match' and one 'no_match' "
                         "case", at_key=True)
         return built

@@ -6,13 +6,15 @@ did not have. (``exists``/``missing`` are excluded: they are about presence itse
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rgpd_check.rules import RuleSet, evaluate, load_rules
 from rgpd_check.rules.conditions import evaluate_condition
-from rgpd_check.rules.model import UNKNOWN, AllOf, AnyOf, Condition, Leaf, Not
+from rgpd_check.rules.model import RESULTS, UNKNOWN, AllOf, AnyOf, Condition, Leaf, Not
 
 LEAVES = [
     Leaf(fact="a", op="is_true"),
@@ -65,3 +67,42 @@ def test_less_data_never_flips_a_result(condition: Condition, doc: dict[str, Any
     full, _ = evaluate_condition(condition, doc)
     partial, _ = evaluate_condition(condition, _remove(doc, drop, drop_items))
     assert partial in (full, UNKNOWN)
+
+
+# -- robustness: facts of the wrong shape never crash an evaluation --------------------
+
+BUILTIN: RuleSet = load_rules()
+SAMPLES = [test.facts for rule in BUILTIN.rules for test in rule.tests if test.facts]
+
+junk = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 30) | st.floats(allow_nan=True)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                               max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(node: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [loc]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*loc, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*loc, index))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), value=junk)
+def test_wrongly_typed_facts_give_unknown_not_a_crash(data: st.DataObject, value: Any) -> None:
+    facts = copy.deepcopy(data.draw(st.sampled_from(SAMPLES)))
+    loc = data.draw(st.sampled_from(_paths(facts)[1:]))
+    parent: Any = facts
+    for part in loc[:-1]:
+        parent = parent[part]
+    parent[loc[-1]] = value
+    for finding in evaluate(BUILTIN, facts):
+        assert finding.result in RESULTS
+        assert finding.trace
