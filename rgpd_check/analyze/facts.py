@@ -141,29 +141,19 @@ def _tool_addresses(
 
 @cache
 def _eea() -> frozenset[str]:
-    try:
-        from rgpd_check.knowledge.countries import load_countries
-    except ImportError:
-        return frozenset()
+    from rgpd_check.knowledge import load_countries
+
     countries = load_countries()
-    return (
-        frozenset(code for code in countries.countries if countries.is_eea(code))
-        if hasattr(countries, "countries")
-        else frozenset()
-    )
+    return frozenset(code for code in countries.countries if countries.is_eea(code))
 
 
 def _providers() -> Any:
-    try:
-        from rgpd_check.knowledge.providers import load_providers
-    except ImportError:
-        return None
+    from rgpd_check.knowledge import load_providers
+
     return load_providers()
 
 
 def _trackers() -> Any:
-    try:
-        from rgpd_check.knowledge.trackers import load_trackers
-    except ImportError:
-        return None
+    from rgpd_check.knowledge import load_trackers
+
     return load_trackers()

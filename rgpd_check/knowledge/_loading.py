@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from rgpd_check.errors import InputError
 from rgpd_check.resources import data_path
 
 # The C loader is ~6x faster; fall back when PyYAML was built without libyaml.
@@ -22,7 +23,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
-class KnowledgeDataError(ValueError):
+class KnowledgeDataError(InputError, ValueError):
     """A knowledge file is missing, malformed, or an entry breaks the schema."""
 
 
