@@ -5,7 +5,7 @@ Files: ``yamlpos`` (YAML with positions), ``model`` (data), ``operators``, ``con
 (evaluator), ``validate`` (checks one file), ``loader``, ``engine`` (findings), ``testing``.
 """
 
-from .conditions import evaluate_condition
+from .conditions import evaluate_condition, evaluate_rule_condition
 from .engine import evaluate, evaluate_rule
 from .loader import load_rules
 from .model import (
@@ -45,6 +45,7 @@ __all__ = [
     "TestOutcome",
     "evaluate",
     "evaluate_condition",
+    "evaluate_rule_condition",
     "evaluate_rule",
     "format_errors",
     "format_test_report",

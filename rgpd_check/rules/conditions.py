@@ -11,7 +11,7 @@ from typing import Any
 
 from rgpd_check.facts.paths import get, has_wildcard, resolve
 
-from .model import MATCH, NO_MATCH, UNKNOWN, AllOf, AnyOf, Condition, Leaf, Not, Result
+from .model import MATCH, NO_MATCH, UNKNOWN, AllOf, AnyOf, Condition, Leaf, Not, Result, Rule
 from .operators import OPERATORS, TypeMismatch, value_problem
 
 MAX_SHOWN = 120
@@ -122,3 +122,21 @@ def evaluate_condition(condition: Condition, facts: dict[str, Any]) -> tuple[Res
     combine = kleene_all if isinstance(condition, AllOf) else kleene_any
     assert isinstance(condition, AllOf | AnyOf)
     return combine(result for result, _ in outcomes), trace
+
+
+def evaluate_rule_condition(rule: Rule, facts: dict[str, Any]) -> tuple[Result, list[str]]:
+    """``when``, guarded by ``requires``: a match needs the precondition; without it, unknown.
+
+    Absence-based rules need this: "no privacy policy found" proves nothing when the crawl
+    was incomplete, yet ``all(complete, not found)`` would say no_match there. A no_match of
+    ``when`` (a policy was found) stands whatever the precondition.
+    """
+    result, trace = evaluate_condition(rule.when, facts)
+    if rule.requires is None:
+        return result, trace
+    precondition, before = evaluate_condition(rule.requires, facts)
+    trace = [*(f"requires: {line}" for line in before), *trace]
+    if precondition != MATCH and result != NO_MATCH:
+        trace.append(f"requires → {precondition}: a match cannot be concluded → {UNKNOWN}")
+        return UNKNOWN, trace
+    return result, trace

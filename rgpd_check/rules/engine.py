@@ -7,19 +7,19 @@ from typing import Any
 from rgpd_check.findings import Finding, gather
 from rgpd_check.findings.evidence import cited_paths
 
-from .conditions import evaluate_condition
-from .model import MATCH, Rule, RuleSet, leaves
+from .conditions import evaluate_rule_condition
+from .model import MATCH, Rule, RuleSet
 from .operators import ABSENCE_OPERATORS
 
 
 def absence_based(rule: Rule) -> bool:
     """True when a match can rest on something not being found (so may lack evidence)."""
-    return any(leaf.op in ABSENCE_OPERATORS for leaf in leaves(rule.when))
+    return any(leaf.op in ABSENCE_OPERATORS for leaf in rule.leaves())
 
 
 def evaluate_rule(rule: Rule, facts: dict[str, Any]) -> Finding:
-    result, trace = evaluate_condition(rule.when, facts)
-    read = [path for leaf in leaves(rule.when) for path in (leaf.fact, leaf.value_fact) if path]
+    result, trace = evaluate_rule_condition(rule, facts)
+    read = [path for leaf in rule.leaves() for path in (leaf.fact, leaf.value_fact) if path]
     gathered = gather(facts, cited_paths(rule.evidence, read))
     if result == MATCH and not gathered.evidence:
         trace.append(

@@ -86,6 +86,12 @@ class Rule:
     tests: list[RuleTest]
     source_file: str
     line: int = 0
+    # Optional precondition: unless it is a match, the rule cannot conclude (unknown).
+    requires: Condition | None = None
+
+    def leaves(self) -> list[Leaf]:
+        """Leaves of ``requires`` then ``when``."""
+        return [*(leaves(self.requires) if self.requires else []), *leaves(self.when)]
 
 
 @dataclass(frozen=True, order=True)

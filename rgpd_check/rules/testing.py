@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .conditions import evaluate_condition
+from .conditions import evaluate_rule_condition
 from .model import Result, Rule, RuleSet, RuleTest
 
 
@@ -31,7 +31,7 @@ class TestOutcome:
 
 
 def run_test(rule: Rule, test: RuleTest) -> TestOutcome:
-    got, trace = evaluate_condition(rule.when, test.facts)
+    got, trace = evaluate_rule_condition(rule, test.facts)
     return TestOutcome(
         rule_id=rule.id, name=test.name, expected=test.expect, got=got,
         passed=got == test.expect, todo=test.todo, file=rule.source_file, line=test.line,

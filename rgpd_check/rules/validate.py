@@ -234,6 +234,8 @@ class FileChecker:
         if isinstance(rule_id, str):
             self.ids.append((rule_id, self.doc.pos((*loc, "id"))))
         when = self._condition(rule["when"], (*loc, "when")) if "when" in rule else None
+        requires = (self._condition(rule["requires"], (*loc, "requires"))
+                    if "requires" in rule else None)
         evidence = rule.get("evidence")
         if isinstance(evidence, list):
             for index, path in enumerate(evidence):
@@ -246,7 +248,7 @@ class FileChecker:
             id=rule["id"], family=family, kind=rule["kind"], severity=rule["severity"],
             reliability=rule["reliability"], title=dict(rule["title"]),
             recommendation=dict(rule["recommendation"]), gdpr=list(rule["gdpr"]),
-            references=list(rule.get("references", [])), when=when,
+            references=list(rule.get("references", [])), when=when, requires=requires,
             evidence=list(rule["evidence"]), tests=tests, source_file=self.display,
             line=self.doc.pos(loc).line,
         ))

@@ -242,3 +242,29 @@ def test_value_fact_trace() -> None:
     assert evaluate_leaf(AGE, _min_age(16))[1] == (
         "documents.signals.min_age.value = 16 gt context.pupil_age_min absent → unknown")
     assert "type mismatch" in evaluate_leaf(AGE, _min_age(16, "11"))[1]
+
+
+# -- requires: a precondition of a match ---------------------------------------------
+
+def _rule_with_requires(requires: Leaf, when: Leaf) -> Any:
+    from rgpd_check.rules.model import Rule
+
+    return Rule(id="DPA-900", family="dpa", kind="risk", severity="major",
+                reliability="observed", title={}, recommendation={}, gdpr=[], references=[],
+                when=when, evidence=[], tests=[], source_file="x", requires=requires)
+
+
+@pytest.mark.parametrize(("pre", "when", "expected"), [
+    (M, M, M), (M, N, N), (M, U, U),
+    (N, M, U), (N, N, N), (N, U, U),
+    (U, M, U), (U, N, N), (U, U, U),
+])
+def test_requires_table(pre: Result, when: Result, expected: Result) -> None:
+    from rgpd_check.rules.conditions import evaluate_rule_condition
+
+    rule = _rule_with_requires(LEAF[pre], LEAF[when])
+    result, trace = evaluate_rule_condition(rule, FACTS)
+    assert result == expected
+    assert trace[0].startswith("requires: ")
+    if pre != M and when != N:
+        assert trace[-1] == f"requires → {pre}: a match cannot be concluded → unknown"

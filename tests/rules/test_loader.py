@@ -71,3 +71,15 @@ def test_empty_rule_list_and_file_named_twice(tmp_path: Path) -> None:
     (tmp_path / "dpa.yaml").write_text("family: dpa\nrules: []\n", encoding="utf-8")
     ruleset = load_rules([tmp_path, tmp_path / "dpa.yaml"], include_builtin=False)
     assert ruleset.rules == [] and len(ruleset.files) == 1
+
+
+def test_requires_is_validated_like_when(tmp_path: Path) -> None:
+    from rgpd_check.rules import RuleLoadError
+
+    text = (GOOD / "selftest" / "security.yaml").read_text(encoding="utf-8").replace(
+        "    when:", "    requires: {fact: security.https, op: is_ture}\n    when:")
+    (tmp_path / "security.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RuleLoadError) as caught:
+        load_rules([tmp_path], include_builtin=False)
+    assert [e.message for e in caught.value.errors] == [
+        "SEC-901: requires.op: unknown operator 'is_ture' (did you mean 'is_true'?)"]
