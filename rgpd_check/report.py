@@ -64,6 +64,7 @@ def build_report(
             "id": str(tool.get("id")),
             "name": str(tool.get("name")),
             "urls": list(tool.get("urls", [])),
+            "vendor": tool.get("vendor"),
         },
         "scope": {
             "public_pages_only": not audit.get("authenticated", False),
