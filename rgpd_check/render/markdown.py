@@ -24,7 +24,8 @@ LEVEL_MARKERS = {
 }
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&#!~])")
-_SPACES = re.compile(r"\s+")
+# ASCII whitespace only: no-break spaces in quotes and French texts are kept.
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def md(text: object) -> str:
@@ -46,7 +47,8 @@ def link(url: object, text: str | None = None) -> str:
     if isinstance(url, str) and is_http_url(url):
         target = markdown_url(url)
         return f"<{target}>" if text is None else f"[{md(text)}]({target})"
-    return md(url if text is None else text)
+    # A code span: GFM never autolinks inside one, so a near-URL stays inert text.
+    return code(url) if text is None else md(text)
 
 
 def quote_block(text: str, indent: str = "") -> list[str]:
@@ -113,13 +115,17 @@ class _Writer:
             ),
             "",
         )
-        self.add(t(f"level.summary.{r['level']}"), "")
+        if r.get("override"):
+            summary = t("level.summary_override", level=self.m.label("level", r["level"]))
+        else:
+            summary = t(f"level.summary.{r['level']}")
+        self.add(summary, "")
         urls = self.m.join([link(url) for url in r["tool"]["urls"]])
         self.add(f"- {self.labelled('header.urls', urls)}")
         vendor = r["tool"].get("vendor") or {}
         if vendor.get("name"):
             self.add(f"- {self.labelled('header.vendor', md(vendor['name']))}")
-        self.add(f"- {self.labelled('header.audited_at', self.m.when(r['audited_at']))}")
+        self.add(f"- {self.labelled('header.audited_at', md(self.m.when(r['audited_at'])))}")
         context = r["context"]
         value = t(
             "header.context_value",
@@ -147,7 +153,7 @@ class _Writer:
             self.add(f"- {self.labelled('override.level', self.level(override['level']))}")
             self.add(f"- {self.labelled('override.who', md(override['who']))}")
             self.add(f"- {self.labelled('override.what', md(override['what']))}")
-            self.add(f"- {self.labelled('override.date', self.m.when(override['date']))}")
+            self.add(f"- {self.labelled('override.date', md(self.m.when(override['date'])))}")
             self.add(f"- {self.labelled('override.source', link(override['source']))}")
 
     def actions(self) -> None:
