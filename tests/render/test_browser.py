@@ -100,3 +100,31 @@ def test_the_request_recorder_works(tmp_path: Path) -> None:
     page = '<!DOCTYPE html><html lang="fr"><body><img src="https://tracker.invalid/p.gif"></body></html>'
     seen = _open(page, tmp_path, width=800)
     assert seen["outgoing"] == ["https://tracker.invalid/p.gif"]
+
+
+def test_prints_to_pdf_with_urls_and_closed_details(report: dict[str, Any], tmp_path: Path) -> None:
+    """The print stylesheet writes link targets out and prints the collapsed rule list."""
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    page_path = tmp_path / "report.html"
+    page_path.write_text(HtmlRenderer().render(report, lang="fr"), encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url == page_path.as_uri() else route.abort()
+                ),
+            )
+            page.goto(page_path.as_uri())
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+        finally:
+            browser.close()
+    text = " ".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+    assert "Sommaire" not in text  # no navigation on paper
+    assert "<https://quiz.example/privacy>" in text  # link target printed after its text
+    assert "Localisation des données non publiée" in text  # from the closed <details>
