@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,16 +193,27 @@ class NetClient:
         await self._client.aclose()
 
     async def fetch(
-        self, url: str, *, method: str = "GET", max_bytes: int | None = None
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        max_bytes: int | None = None,
+        headers: Sequence[tuple[str, str]] | None = None,
+        content: bytes | None = None,
     ) -> FetchResult:
-        """One request, no redirect following; failures are returned, never raised."""
+        """One request, no redirect following; failures are returned, never raised.
+
+        ``headers`` and ``content`` let the browser relay its own requests (cookies, POST
+        bodies) through this client, so they get the same resolver, guard and WARC.
+        """
         limit = self.options.max_bytes if max_bytes is None else max_bytes
         result = FetchResult(url=url)
         started = time.monotonic()
         self.requests_made += 1
+        sent: list[tuple[str, str]] = []
         try:
             async with asyncio.timeout(self.options.response_timeout):
-                await self._exchange(result, method, limit)
+                await self._exchange(result, method, limit, headers, content, sent)
         except TimeoutError:
             if result.status is None:
                 _fail(
@@ -228,12 +240,22 @@ class NetClient:
             _fail(result, *_classify_httpx_error(exc))
         result.elapsed = time.monotonic() - started
         if result.status is not None and self._warc is not None:
-            result.record_id = self._write_warc(result, method)
+            result.record_id = self._write_warc(result, method, sent, content or b"")
         return result
 
-    async def _exchange(self, result: FetchResult, method: str, limit: int) -> None:
-        request = self._client.build_request(method, result.url)
-        self._last_request_headers = list(request.headers.items())
+    async def _exchange(
+        self,
+        result: FetchResult,
+        method: str,
+        limit: int,
+        headers: Sequence[tuple[str, str]] | None,
+        content: bytes | None,
+        sent: list[tuple[str, str]],
+    ) -> None:
+        request = self._client.build_request(
+            method, result.url, headers=list(headers) if headers else None, content=content
+        )
+        sent.extend(request.headers.items())  # per call: concurrent fetches must not mix
         response = await self._client.send(request, stream=True)
         try:
             result.status = response.status_code
@@ -272,12 +294,15 @@ class NetClient:
         finally:
             await response.aclose()
 
-    def _write_warc(self, result: FetchResult, method: str) -> str:
+    def _write_warc(
+        self, result: FetchResult, method: str, sent: list[tuple[str, str]], content: bytes
+    ) -> str:
         assert self._warc is not None and result.status is not None
         _, response_id = self._warc.write_exchange(
             url=result.url,
             method=method,
-            request_headers=getattr(self, "_last_request_headers", []),
+            request_headers=sent,
+            request_body=content,
             http_version=result.http_version,
             status=result.status,
             reason=result.reason,

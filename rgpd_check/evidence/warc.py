@@ -81,6 +81,7 @@ class WarcLog:
         truncated: bool,
         tls_version: str | None = None,
         date: datetime | None = None,
+        request_body: bytes = b"",
     ) -> tuple[str, str]:
         """Write the request then the response; returns (request_id, response_id)."""
         when = (date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -88,7 +89,8 @@ class WarcLog:
         request = self._writer.create_warc_record(
             url,
             "request",
-            payload=io.BytesIO(b""),
+            payload=io.BytesIO(request_body),
+            length=len(request_body),
             http_headers=StatusAndHeaders(
                 f"{method} {path} HTTP/1.1", list(request_headers), is_http_request=True
             ),
