@@ -77,14 +77,15 @@ def document_facts(
                 item["read_error"] = read_error
         items.append(item)
     found = sorted({i["type"] for i in items if "text_hash" in i})
-    unreadable = sorted(
-        {
-            str(f["type"])
-            for f in failures
-            if f.get("type") in DOCUMENT_TYPES and f["type"] not in found
-        }
-        | {i["type"] for i in items if "text_hash" not in i and i["type"] not in found}
-    )
+    # A linked document that failed could not be read; a guessed well-known path that
+    # failed only tells us the guess was wrong.
+    failed_types = {
+        str(f["type"])
+        for f in failures
+        if f.get("type") in DOCUMENT_TYPES and f.get("purpose") == "document"
+    }
+    unfetched = {i["type"] for i in items if "text_hash" not in i}
+    unreadable = sorted((failed_types | unfetched) - set(found))
     facts: dict[str, Any] = {
         "types": found,
         "types_unreadable": unreadable,

@@ -45,9 +45,7 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
         by_url.setdefault(record.url, record)
     events = list(bundle.events())
     failures = [
-        {k: e[k] for k in ("url", "reason", "detail", "purpose", "type") if e.get(k) is not None}
-        for e in events
-        if e.get("kind") in ("fetch_failed", "robots_disallowed")
+        _failure(e) for e in events if e.get("kind") in ("fetch_failed", "robots_disallowed")
     ]
     pages = load_pages(bundle, by_id)
     audit = bundle.audit
@@ -84,6 +82,18 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
     if security is not None:
         facts["security"] = security
     return facts
+
+
+def _failure(event: dict[str, Any]) -> dict[str, Any]:
+    failure = {
+        k: event[k]
+        for k in ("url", "reason", "detail", "purpose", "type")
+        if event.get(k) is not None
+    }
+    declared = (event.get("via") or {}).get("type")
+    if "type" not in failure and declared:
+        failure["type"] = declared
+    return failure
 
 
 def _crawl_facts(
