@@ -13,6 +13,29 @@ from rgpd_check.render.theme import make_environment
 from rgpd_check.render.view import FAMILIES, LEVELS, RELIABILITIES, build_view, status_key
 
 
+def catalog_context(lang: str) -> dict[str, Any]:
+    """The helpers every template and partial expects, without a report.
+
+    The catalog website renders ``_level_badge.html`` and ``_macros.html`` with this.
+    """
+    check_lang(lang)
+    messages = Messages(lang)
+    return {
+        "lang": lang,
+        "m": messages,
+        "t": messages.t,
+        "label": messages.label,
+        "when": messages.when,
+        "number": messages.number,
+        "size": messages.size,
+        "join": messages.join,
+        "status_key": status_key,
+        "families": FAMILIES,
+        "levels": LEVELS,
+        "reliabilities": RELIABILITIES,
+    }
+
+
 class HtmlRenderer(Renderer):
     """One HTML file: inline CSS, no script, no external resource."""
 
@@ -33,25 +56,13 @@ class HtmlRenderer(Renderer):
 
     def context(self, report: dict[str, Any], *, lang: str) -> dict[str, Any]:
         """Everything the templates may use; themes that override a template rely on it."""
-        messages = Messages(lang)
         content_lang = report.get("lang", lang)
         return {
+            **catalog_context(lang),
             "r": report,
             "view": build_view(report),
-            "lang": lang,
             # Finding texts come in the report's language; mark them when it differs.
             "content_lang": content_lang if content_lang != lang else None,
-            "m": messages,
-            "t": messages.t,
-            "label": messages.label,
-            "when": messages.when,
-            "number": messages.number,
-            "size": messages.size,
-            "join": messages.join,
-            "status_key": status_key,
-            "families": FAMILIES,
-            "levels": LEVELS,
-            "reliabilities": RELIABILITIES,
         }
 
     def render(self, report: dict[str, Any], *, lang: str) -> str:

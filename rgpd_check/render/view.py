@@ -49,6 +49,11 @@ class FamilyView:
     passed: list[Finding] = field(default_factory=list)
 
     @property
+    def all(self) -> list[Finding]:
+        """Every finding of the family, in display order."""
+        return self.risks + self.unknowns + self.safeguards + self.passed
+
+    @property
     def empty(self) -> bool:
         """No rule of this family was evaluated at all."""
         return not (self.risks or self.unknowns or self.safeguards or self.passed)
@@ -70,6 +75,11 @@ class ReportView:
     def show_computed(self) -> bool:
         """The computed level must stay visible when something replaced it."""
         return self.overridden or self.report["computed_level"] != self.report["level"]
+
+    @property
+    def rules(self) -> set[str]:
+        """Rule ids that have a finding (reasons link to them only when they do)."""
+        return {str(f.get("rule")) for fam in self.families for f in fam.all}
 
     def count(self, group: str) -> int:
         """How many findings of one group across families (``risks``, ``unknowns``...)."""

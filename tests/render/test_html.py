@@ -183,3 +183,10 @@ def test_every_fixture_renders(any_report: dict[str, Any]) -> None:
     for lang in ("fr", "en"):
         doc = render(any_report, lang)
         assert doc.select("h1")
+
+
+def test_reason_without_finding_is_not_a_dead_link(report: dict[str, Any]) -> None:
+    report["reasons"].append({"rule": "XYZ-999", "title": "Règle sans constat"})
+    reasons = render(report).select("#level .reasons li")
+    assert reasons[-1].find("a") is None
+    assert "Règle sans constat" in text(reasons[-1])
