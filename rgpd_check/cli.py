@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from rgpd_check import __version__
-from rgpd_check.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError, RgpdCheckError
+from rgpd_check.errors import (
+    EXIT_CHECK_FAILED,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    InputError,
+    RgpdCheckError,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMAT_CHOICES = ("json", "md", "html")
@@ -378,6 +385,16 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrompu / interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, evidence kept, trace on --debug
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"rgpd-check: erreur interne / internal error: {type(exc).__name__}: {exc}"
+            " — preuves conservées, relancer avec --debug"
+            " / evidence kept, rerun with --debug",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 

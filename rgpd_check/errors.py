@@ -10,6 +10,7 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOTHING_COLLECTED = 3
+EXIT_INTERNAL = 4  # a bug in rgpd-check itself; never used for a site's misbehaviour
 
 
 class RgpdCheckError(Exception):
