@@ -112,7 +112,8 @@ class BundleWriter:
 
     def close(self, *, status: str, not_collected: list[dict[str, Any]], **extra: Any) -> None:
         """Finish: hash every file and write the final manifest (atomically)."""
-        for log in (self.http, self.dns, self.events, *self._logs.values()):
+        self.http.close()
+        for log in (self.dns, self.events, *self._logs.values()):
             log.close()
         self.manifest.update(extra)
         self.manifest["status"] = status

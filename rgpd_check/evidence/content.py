@@ -64,9 +64,9 @@ def sniff_charset(body: bytes, content_type: str | None) -> str:
         match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", content_type, re.I)
         if match and _known(match.group(1)):
             return _normalise(match.group(1))
-    match = _META_CHARSET.search(body[:4096])
-    if match and _known(match.group(1).decode("ascii", "ignore")):
-        return _normalise(match.group(1).decode("ascii"))
+    meta = _META_CHARSET.search(body[:4096])
+    if meta and _known(meta.group(1).decode("ascii", "ignore")):
+        return _normalise(meta.group(1).decode("ascii"))
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
