@@ -106,6 +106,13 @@ def _ruleset(options: AuditOptions) -> RuleSet:
 
 def audit(urls: list[str], out_dir: Path, options: AuditOptions | None = None) -> AuditResult:
     """Audit one tool (one or more entry URLs) into ``out_dir``; never raises for a bad site."""
+    return asyncio.run(audit_async(urls, out_dir, options))
+
+
+async def audit_async(
+    urls: list[str], out_dir: Path, options: AuditOptions | None = None
+) -> AuditResult:
+    """:func:`audit` inside a running event loop, so a batch audits several tools at once."""
     options = options or AuditOptions()
     if options.lang not in LANGS:
         raise InputError(f"langue inconnue / unknown language: {options.lang}")
@@ -137,8 +144,8 @@ def audit(urls: list[str], out_dir: Path, options: AuditOptions | None = None) -
         collect_options = CollectOptions(
             ip_data=options.ip_data, ip_online=options.ip_online, browser=options.browser
         )
-        outcome: CollectOutcome = asyncio.run(
-            collect(entry_urls, options.net, options.crawl, writer, options=collect_options)
+        outcome: CollectOutcome = await collect(
+            entry_urls, options.net, options.crawl, writer, options=collect_options
         )
     except BaseException:
         writer.close(status="interrupted", not_collected=[{"reason": "interrupted"}])
