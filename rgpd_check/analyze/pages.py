@@ -17,6 +17,7 @@ from rgpd_check.evidence.content import decode_content, decode_text
 from rgpd_check.evidence.warc import HttpRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_LINKS = 200
 
 
 @dataclass
@@ -148,6 +149,8 @@ def page_facts(
                 text_length=len(page.parsed.text),
                 links_count=len(page.parsed.links),
                 third_party_hosts=third,
+                third_party_domains=sorted({registrable_domain(h) for h in third}),
+                links=list(dict.fromkeys(link.url for link in page.parsed.links))[:MAX_LINKS],
             )
         items.append(item)
     return {"count": len(items), "items": items}
