@@ -68,7 +68,14 @@ REQUIRED = (
     "consent_platform",
     "source",
 )
-OPTIONAL = ("verified_on", "unverified", "pixel_events", "reject_selectors", "note")
+OPTIONAL = (
+    "verified_on",
+    "unverified",
+    "pixel_events",
+    "reject_selectors",
+    "banner_selectors",
+    "note",
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -116,6 +123,8 @@ class Tracker:
     source: str | None
     verified_on: dt.date | None
     unverified: bool
+    # CSS selectors that reveal the platform's banner (consent platforms only).
+    banner_selectors: tuple[str, ...] = ()
 
 
 class TrackerIndex:
@@ -188,6 +197,9 @@ def _tracker(raw: Any, source: Path) -> Tracker:
     selectors = as_str_list(entry.get("reject_selectors", []), source, tid, "reject_selectors")
     if selectors and not consent_platform:
         raise KnowledgeDataError(f"{where(source, tid)}: reject_selectors need consent_platform")
+    banner = as_str_list(entry.get("banner_selectors", []), source, tid, "banner_selectors")
+    if banner and not consent_platform:
+        raise KnowledgeDataError(f"{where(source, tid)}: banner_selectors need consent_platform")
     url, verified_on, unverified = provenance(entry, source, tid)
     return Tracker(
         id=tid,
@@ -201,6 +213,7 @@ def _tracker(raw: Any, source: Path) -> Tracker:
         receives_ip=as_bool(entry["receives_ip"], source, tid, "receives_ip"),
         consent_platform=consent_platform,
         reject_selectors=selectors,
+        banner_selectors=banner,
         pixel_events=_pixel_events(entry.get("pixel_events", []), source, tid),
         note=as_opt_str(entry.get("note"), source, tid, "note"),
         source=url,
