@@ -1,0 +1,59 @@
+"""Benchmark of the document reader on the labelled sets, each scored separately.
+
+    python benchmarks/bench_reader.py [--set dev|real|all] [--verbose]
+
+dev:  tests/corpus/dev/labels/ (documents written for the project, FR/EN, all formats)
+real: tests/corpus/real_labels/ (published documents read in place from ../shared/corpus/real/,
+      labelled before the reader was written; never copied into the repository)
+
+Prints per-signal precision/recall/F1 (a signal is predicted positive when its status is
+"affirmed"), the micro-F1, denial accuracy, art. 28 letter scores and value accuracy.
+Targets: micro-F1 >= 0.95 on dev, >= 0.90 on real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rgpd_check.analyze.documents.evaluation import (  # noqa: E402
+    format_report,
+    load_labels,
+    score,
+)
+
+SETS = {
+    "dev": ROOT / "tests" / "corpus" / "dev" / "labels",
+    "real": ROOT / "tests" / "corpus" / "real_labels",
+}
+TARGETS = {"dev": 0.95, "real": 0.90}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=["dev", "real", "all"], default="all")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every disagreement")
+    args = parser.parse_args(argv)
+    names = ["dev", "real"] if args.set == "all" else [args.set]
+    status = 0
+    for name in names:
+        started = time.perf_counter()
+        report = score(name, load_labels(SETS[name], ROOT))
+        elapsed = time.perf_counter() - started
+        print(format_report(report, verbose=args.verbose))
+        f1 = report.micro.f1 or 0.0
+        verdict = "OK" if f1 >= TARGETS[name] else "BELOW TARGET"
+        print(f"micro-F1 {f1:.3f} (target {TARGETS[name]:.2f}): {verdict}; "
+              f"{elapsed:.1f} s for {report.documents} documents\n")
+        if f1 < TARGETS[name]:
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""Find the sentences that state a signal, with their polarity, scope and value.
+
+A pattern hit survives only if its sentence passes the signal's guards and exclusions, its
+companion patterns (``also``) are found nearby, and, for list items, the sentence that
+introduces the list fits (``intro``). Negation then decides affirmed or denied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rgpd_check.analyze.documents.clauses import is_guarded, polarity, scope
+from rgpd_check.analyze.documents.document import Document
+from rgpd_check.analyze.documents.values import EXTRACTORS, has_value
+from rgpd_check.analyze.documents.vocabulary import PatternSpec, SignalSpec
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One sentence that states (or denies) a signal."""
+
+    signal: str
+    pattern: str
+    index: int
+    fstart: int
+    fend: int
+    status: str  # "affirmed" | "denied"
+    scope: str | None
+    value: Any
+    deny_pattern: bool = False
+
+
+def occurrences(doc: Document, regex: re.Pattern[str]) -> Iterator[tuple[int, int, int]]:
+    """(sentence, start, end) of every match that lies inside one sentence."""
+    text = doc.folded.folded
+    searched: set[int] = set()
+    for match in regex.finditer(text):
+        index = doc.sentence_at(match.start())
+        if index is None or index in searched:
+            continue
+        if match.end() <= doc.fends[index]:
+            yield index, match.start(), match.end()
+            continue
+        last = doc.sentence_at(max(match.start(), match.end() - 1))
+        last = index if last is None else last
+        for i in range(index, last + 1):
+            if i in searched:
+                continue
+            searched.add(i)
+            base = doc.fstarts[i]
+            for inner in regex.finditer(doc.ftext(i)):
+                yield i, base + inner.start(), base + inner.end()
+
+
+def _context_ok(doc: Document, pattern: PatternSpec, index: int) -> bool:
+    if pattern.also:
+        text = doc.window(index, pattern.near, pattern.near) if pattern.near else doc.ftext(index)
+        heading = doc.heading_text(index) if pattern.in_heading else ""
+        for rx in pattern.also:
+            if not (rx.regex.search(text) or (heading and rx.regex.search(heading))):
+                return False
+    if pattern.intro is not None:
+        intro = doc.intro_text(index)
+        heading = doc.heading_text(index)
+        if not ((intro and pattern.intro.regex.search(intro))
+                or (heading and pattern.intro.regex.search(heading))):
+            return False
+    return True
+
+
+def find_hits(doc: Document, spec: SignalSpec) -> list[Hit]:
+    """Every hit of a signal in the document, in reading order."""
+    hits: list[Hit] = []
+    cues = doc.vocab.cues
+    verdicts: dict[int, bool] = {}
+    extractor = EXTRACTORS.get(spec.value) if spec.value else None
+    for pattern in spec.patterns:
+        for index, start, end in occurrences(doc, pattern.rx.regex):
+            sentence = doc.sentences[index]
+            if sentence.is_table_header:
+                continue
+            if index not in verdicts:
+                text = doc.ftext(index)
+                verdicts[index] = not (
+                    any(rx.regex.search(text) for rx in spec.exclude)
+                    or is_guarded(doc, index, spec.guards, cues)
+                )
+            if not verdicts[index]:
+                continue
+            if any(rx.regex.search(doc.ftext(index)) for rx in pattern.exclude):
+                continue
+            if not _context_ok(doc, pattern, index):
+                continue
+            value = extractor(doc, index, start, end) if extractor else None
+            if (spec.value_required or pattern.value_required) and not has_value(value):
+                continue
+            state = polarity(doc, index, start, end)
+            if pattern.polarity == "deny":
+                status = "denied"
+            elif spec.negatable and state.negated:
+                status = "denied"
+            else:
+                status = "affirmed"
+            hits.append(Hit(spec.name, pattern.id, index, start, end, status,
+                            scope(doc, index, start, end, state.condition), value,
+                            pattern.polarity == "deny"))
+    denied_by_pattern = {h.index for h in hits if h.deny_pattern}
+    hits = [h for h in hits if h.deny_pattern or h.index not in denied_by_pattern
+            or h.status == "denied"]
+    hits.sort(key=lambda h: (h.fstart, h.fend))
+    return hits
