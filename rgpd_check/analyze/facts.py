@@ -6,12 +6,12 @@ left out entirely (the facts contract: absent, never empty-but-present).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from rgpd_check.analyze.document_facts import document_facts
 from rgpd_check.analyze.domains import host_of, registrable_domain
-from rgpd_check.analyze.network_facts import dns_facts, hosting_facts
+from rgpd_check.analyze.hosting import HostingInputs, hosting_facts
+from rgpd_check.analyze.network_facts import dns_facts
 from rgpd_check.analyze.pages import load_pages, page_facts
 from rgpd_check.analyze.web_facts import cookie_facts, security_facts, third_party_facts
 from rgpd_check.collect.ipdata import IPDATA_LOG
@@ -68,8 +68,19 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
     dns = dns_facts(bundle.dns_entries(), (audit.get("options") or {}).get("dns_server"))
     if dns is not None:
         facts["dns"] = dns
-    tool_hosts = _tool_addresses(records, dns, first_party)
-    hosting = hosting_facts(tool_hosts, list(bundle.entries(IPDATA_LOG)), _eea(), _providers())
+    hosting = hosting_facts(
+        HostingInputs(
+            records=records,
+            dns=dns,
+            ip_entries=list(bundle.entries(IPDATA_LOG)),
+            first_party=first_party,
+            pages=pages,
+            documents=documents,
+            crawl_complete=bool(facts["crawl"]["complete"]),
+            audit_date=bundle.manifest.get("started_at"),
+        ),
+        _providers(),
+    )
     if hosting is not None:
         facts["hosting"] = hosting
     trackers = third_party_facts(pages, first_party, _trackers())
@@ -130,31 +141,6 @@ def _crawl_facts(
     if user_agent:
         facts["user_agent"] = str(user_agent)
     return facts
-
-
-def _tool_addresses(
-    records: list[Any], dns: dict[str, Any] | None, first_party: set[str]
-) -> dict[str, set[str]]:
-    hosts: dict[str, set[str]] = {}
-    for record in records:
-        host = host_of(record.url)
-        if registrable_domain(host) in first_party:
-            addresses = hosts.setdefault(host, set())
-            if record.ip:
-                addresses.add(record.ip)
-    for host, addresses in hosts.items():
-        answer = (dns or {}).get("hosts", {}).get(host) or {}
-        addresses.update(answer.get("a", []))
-        addresses.update(answer.get("aaaa", []))
-    return {h: a for h, a in hosts.items() if a}
-
-
-@cache
-def _eea() -> frozenset[str]:
-    from rgpd_check.knowledge import load_countries
-
-    countries = load_countries()
-    return frozenset(code for code in countries.countries if countries.is_eea(code))
 
 
 def _providers() -> Any:

@@ -13,7 +13,13 @@ from typing import Any
 
 from rgpd_check.analyze.domains import host_of, registrable_domain
 from rgpd_check.collect.crawler import Crawler, CrawlOptions, CrawlOutcome
-from rgpd_check.collect.ipdata import IPDATA_LOG, IpDataSource, build_sources, lookup_all
+from rgpd_check.collect.ipdata import (
+    IPDATA_LOG,
+    IpDataSource,
+    build_sources,
+    lookup_all,
+    survey_mail_hosts,
+)
 from rgpd_check.collect.net import NetClient, NetOptions
 from rgpd_check.collect.resolver import Resolver
 from rgpd_check.evidence.bundle import BundleWriter
@@ -63,6 +69,7 @@ async def collect(
 
             browser_outcome = await browse(entry_urls, crawl, net, bundle, options.browser_options)
         await _dns_survey(resolver, entry_urls, crawl)
+        await survey_mail_hosts(resolver, {registrable_domain(host_of(u)) for u in entry_urls})
         if ip_sources is None:
             ip_sources = build_sources(options.ip_data, online=options.ip_online, resolver=resolver)
         addresses = resolver.addresses_seen()

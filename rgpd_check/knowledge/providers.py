@@ -48,7 +48,17 @@ REQUIRED = (
     "secnumcloud",
     "source",
 )
-OPTIONAL = ("verified_on", "unverified", "note", "exposure_note", "kind", "secnumcloud_source")
+OPTIONAL = (
+    "verified_on",
+    "unverified",
+    "note",
+    "exposure_note",
+    "kind",
+    "secnumcloud_source",
+    "cdn_cnames",
+    "cdn_cnames_source",
+)
+_DNS_SUFFIX = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 KINDS = frozenset({"cloud", "hosting", "cdn", "telecom", "public_network", "platform", "security"})
 
 
@@ -71,6 +81,10 @@ class Provider:
     source: str | None
     verified_on: dt.date | None
     unverified: bool
+    # DNS suffixes a CNAME points to when a host is served through this operator's CDN
+    # (``cdn.cloudflare.net``, ``cloudfront.net``…), with the page that documents them.
+    cdn_cnames: tuple[str, ...] = ()
+    cdn_cnames_source: str | None = None
 
     @property
     def secnumcloud_qualified(self) -> bool:
@@ -109,6 +123,18 @@ class ProviderIndex:
                 return None
             asn = int(text)
         return self._by_asn.get(asn)
+
+    def by_cname(self, name: str) -> tuple[Provider, str] | None:
+        """The operator whose CDN suffix ends ``name`` on a label boundary, with that suffix."""
+        name = name.rstrip(".").lower()
+        best: tuple[Provider, str] | None = None
+        for provider in self._providers:
+            for suffix in provider.cdn_cnames:
+                if (name == suffix or name.endswith("." + suffix)) and (
+                    best is None or len(suffix) > len(best[1])
+                ):
+                    best = (provider, suffix)
+        return best
 
     def by_as_name(self, as_name: str) -> Provider | None:
         """First provider whose patterns match; the file orders specific ones before broad ones."""
@@ -158,6 +184,7 @@ def _provider(raw: Any, source: Path) -> Provider:
         raise KnowledgeDataError(f"{where(source, pid)}: unknown kind {kind!r}")
     url, verified_on, unverified = provenance(entry, source, pid)
     scn_source = as_opt_str(entry.get("secnumcloud_source"), source, pid, "secnumcloud_source")
+    cdn_cnames, cdn_cnames_source = _cdn_cnames(entry, source, pid)
     return Provider(
         id=pid,
         name=as_str(entry["name"], source, pid, "name"),
@@ -180,7 +207,27 @@ def _provider(raw: Any, source: Path) -> Provider:
         source=url,
         verified_on=verified_on,
         unverified=unverified,
+        cdn_cnames=cdn_cnames,
+        cdn_cnames_source=cdn_cnames_source,
     )
+
+
+def _cdn_cnames(
+    entry: Mapping[str, Any], source: Path, pid: str
+) -> tuple[tuple[str, ...], str | None]:
+    """CDN CNAME suffixes need their own source URL: they are a separate fact."""
+    suffixes = as_str_list(entry.get("cdn_cnames", []), source, pid, "cdn_cnames")
+    cited = as_opt_str(entry.get("cdn_cnames_source"), source, pid, "cdn_cnames_source")
+    for suffix in suffixes:
+        if not _DNS_SUFFIX.match(suffix):
+            raise KnowledgeDataError(
+                f"{where(source, pid)}: cdn_cnames entry {suffix!r} is not a lower-case DNS suffix"
+            )
+    if suffixes and (cited is None or not cited.startswith(("https://", "http://"))):
+        raise KnowledgeDataError(
+            f"{where(source, pid)}: 'cdn_cnames' needs 'cdn_cnames_source' (an http(s) URL)"
+        )
+    return suffixes, cited
 
 
 def parse_providers(data: Any, source: Path) -> ProviderIndex:
@@ -190,6 +237,15 @@ def parse_providers(data: Any, source: Path) -> ProviderIndex:
         _provider(raw, source) for raw in require_list(top["providers"], source, None, "providers")
     )
     unique_ids((p.id for p in providers), source)
+    suffix_owner: dict[str, str] = {}
+    for provider in providers:
+        for suffix in provider.cdn_cnames:
+            if suffix in suffix_owner:
+                raise KnowledgeDataError(
+                    f"{source.name}: cdn_cnames {suffix!r} listed for both"
+                    f" {suffix_owner[suffix]!r} and {provider.id!r}"
+                )
+            suffix_owner[suffix] = provider.id
     owner: dict[int, str] = {}
     for provider in providers:
         for asn in provider.asns:
