@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from rgpd_check import __version__
+from rgpd_check.cli_gate import ci as ci_group
 from rgpd_check.errors import (
     EXIT_CHECK_FAILED,
     EXIT_INTERNAL,
@@ -359,6 +360,9 @@ def _summary(result: Any) -> None:
         )
     for path in result.written:
         click.echo(f"  → {path}")
+
+
+cli.add_command(ci_group)
 
 
 def main(argv: list[str] | None = None) -> None:
