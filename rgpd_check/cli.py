@@ -119,6 +119,13 @@ def _common_evaluation_options(func: F) -> F:
     help="Base IP → pays/AS (ip2asn TSV ou .mmdb), répétable / IP data file (repeatable).",
 )
 @option(
+    "--ip-online/--no-ip-online",
+    default=True,
+    show_default=True,
+    help="Demander aussi l'AS de chaque adresse à Team Cymru (DNS, via le résolveur de l'audit)"
+    " / also ask Team Cymru's DNS service for each address's AS.",
+)
+@option(
     "--browser/--no-browser",
     default=False,
     show_default=True,
@@ -187,6 +194,7 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
     from rgpd_check import api
     from rgpd_check.collect.crawler import CrawlOptions
     from rgpd_check.collect.guard import parse_cidrs
+    from rgpd_check.collect.ipdata import check_ip_data_files
     from rgpd_check.collect.net import DEFAULT_USER_AGENT, NetOptions
     from rgpd_check.collect.resolver import parse_server
 
@@ -196,6 +204,7 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
         networks = tuple(parse_cidrs(opts["allow_address"]))
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    check_ip_data_files(opts["ip_data"])
     net = NetOptions(
         user_agent=opts["user_agent"] or DEFAULT_USER_AGENT,
         connect_timeout=opts["timeout"],
@@ -217,6 +226,7 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
         command_line=tuple(sys.argv),
         browser=opts["browser"],
         ip_data=tuple(opts["ip_data"]),
+        ip_online=opts["ip_online"],
         **_evaluation_kwargs(opts),
     )
     result = api.audit(list(urls), out, options)
