@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from rgpd_check.classify.policy import LEVELS
+from rgpd_check.catalog.vocabulary import STANCE_LEVELS as LEVELS
 from rgpd_check.errors import InputError
 
 

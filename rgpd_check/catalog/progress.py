@@ -11,7 +11,8 @@ from rich.table import Table
 
 from rgpd_check.catalog.batch import AUDITED, FAILED, SKIPPED, BatchResult, ToolOutcome
 from rgpd_check.catalog.model import Tool
-from rgpd_check.classify.policy import LEVELS, LevelPolicy, default_policy
+from rgpd_check.catalog.vocabulary import STANCE_LEVELS as LEVELS
+from rgpd_check.classify import LevelPolicy, load_policy
 
 _STYLES = {
     "recommande": "green",
@@ -32,7 +33,7 @@ class RichProgress:
 
     def __init__(self, console: Console | None = None, policy: LevelPolicy | None = None) -> None:
         self.console = console or Console(stderr=True)
-        self.policy = policy or default_policy()
+        self.policy = policy or load_policy()
         self.levels: Counter[str] = Counter()
         self.failed = 0
         self.progress = Progress(
@@ -95,7 +96,7 @@ class RichProgress:
 
 def summary_table(result: BatchResult, policy: LevelPolicy | None = None) -> Table:
     """One row per tool: what happened, the level, when, and why it failed."""
-    policy = policy or default_policy()
+    policy = policy or load_policy()
     table = Table(title="Audit du catalogue / catalog audit", show_lines=False)
     for column in ("Outil / tool", "Résultat / result", "Niveau / level", "Audit", "Détail"):
         table.add_column(column)

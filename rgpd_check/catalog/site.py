@@ -21,11 +21,12 @@ from rgpd_check.catalog.model import Catalog
 from rgpd_check.catalog.site_data import KEY_FAMILIES, SITE_LEVELS, Labels, build_site_data
 from rgpd_check.catalog.theme import SiteTheme
 from rgpd_check.catalog.vocabulary import AUDIENCES, CATEGORIES
-from rgpd_check.classify.policy import SEVERITIES, load_policy
+from rgpd_check.classify import load_policy
 from rgpd_check.errors import InputError
 from rgpd_check.evidence.bundle import now_iso
 from rgpd_check.render.theme import gdpr_article
 from rgpd_check.rules import RuleSet, load_rules
+from rgpd_check.rules.model import SEVERITIES
 
 SITE_MARKER = ".rgpd-check-site"
 CSP = (

@@ -25,7 +25,7 @@ from rgpd_check.catalog.vocabulary import (
     SCHOOL_LEVELS,
     VENDOR_KINDS,
 )
-from rgpd_check.classify.policy import LevelPolicy
+from rgpd_check.classify import LevelPolicy
 
 NOT_AUDITED = "non-audite"
 SITE_LEVELS = ("recommande", "precautions", "deconseille", "a-proscrire", "a-verifier", NOT_AUDITED)
