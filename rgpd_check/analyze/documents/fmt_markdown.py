@@ -29,6 +29,10 @@ _STRAY = re.compile(r"(?<!\w)\*{1,3}(?!\w)|\*{2,}")
 _CODE = re.compile(r"`([^`]*)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 _MAX_URL = 100
+_GENERIC = re.compile(
+    r"(?i)^(here|ici|this (page|link)|cette page|ce lien|link|lien|click here|cliquez ici|"
+    r"available here|accessible here|disponible ici|this list|cette liste|the list|la liste|"
+    r"see here|voir ici|read more|en savoir plus|learn more)$")
 
 
 def _link(match: re.Match[str]) -> str:
@@ -39,7 +43,7 @@ def _link(match: re.Match[str]) -> str:
     if not text:
         return target if target.startswith("http") and len(target) <= _MAX_URL else ""
     if target.startswith(("http://", "https://")) and len(target) <= _MAX_URL \
-            and target not in text:
+            and _GENERIC.match(text):
         return f"{text} ({target})"
     return text
 

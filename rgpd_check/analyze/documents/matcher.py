@@ -63,6 +63,9 @@ def _context_ok(doc: Document, pattern: PatternSpec, index: int) -> bool:
             if not (rx.regex.search(text) or (heading and rx.regex.search(heading))):
                 return False
     if pattern.intro is not None:
+        sentence = doc.sentences[index]
+        if not (sentence.is_item or sentence.is_table_row):
+            return False
         intro = doc.intro_text(index)
         heading = doc.heading_text(index)
         if not ((intro and pattern.intro.regex.search(intro))

@@ -32,8 +32,17 @@ class PlaceHit:
     via: str  # "name", "abbr" or "region"
 
 
+_NOT_HERE = re.compile(r"\b(outside|beyond|out of|other than|hors|en dehors|autres? que|except|sauf)"
+                       r"( of| de| d.)?( the| l.| la| le| du)?\s?$")
+
+
 def _is_address(before: str) -> bool:
     return bool(_ADDRESS_CUE.search(before[-90:]))
+
+
+def _is_excluded(before: str) -> bool:
+    """"outside the EEA" says where data are not."""
+    return bool(_NOT_HERE.search(before[-30:]))
 
 
 def find_places(doc: Document, index: int, *, skip_addresses: bool = True,
@@ -44,14 +53,16 @@ def find_places(doc: Document, index: int, *, skip_addresses: bool = True,
     base = doc.fstarts[index]
     hits: list[PlaceHit] = []
     for match in places.name_rx.finditer(sentence):
-        if skip_addresses and _is_address(sentence[:match.start()]):
+        if skip_addresses and (_is_address(sentence[:match.start()])
+                               or _is_excluded(sentence[:match.start()])):
             continue
         hits.append(PlaceHit(places.names[match.group()], base + match.start(), "name"))
     original = doc.otext(index)
     o_start = doc.sentences[index].start
     for match in places.abbr_rx.finditer(original):
         fpos = doc.folded.to_folded[o_start + match.start()]
-        if skip_addresses and _is_address(doc.folded.folded[base:fpos]):
+        before = doc.folded.folded[base:fpos]
+        if skip_addresses and (_is_address(before) or _is_excluded(before)):
             continue
         hits.append(PlaceHit(places.abbr[match.group()], fpos, "abbr"))
     if regions:

@@ -72,7 +72,7 @@ def quote_span(doc: Document, index: int, fstart: int, fend: int) -> Quote:
     return Quote(start, end)
 
 
-def _merge_values(kind: str | None, values: list[Any]) -> Any:
+def _merge_values(kind: str | None, values: list[Any], eea: frozenset[str]) -> Any:
     present = [v for v in values if v is not None]
     if not present:
         return None
@@ -80,6 +80,8 @@ def _merge_values(kind: str | None, values: list[Any]) -> Any:
         merged: list[str] = []
         for value in present:
             merged.extend(c for c in value if c not in merged)
+        if "EU" in merged and any(c in eea and c != "EU" for c in merged):
+            merged.remove("EU")
         return merged
     if kind == "subprocessors":
         names: list[str] = []
@@ -114,7 +116,7 @@ def resolve(doc: Document, hits: list[Hit], value_kind: str | None) -> SignalRes
             scopes.append(hit.scope)
     return SignalResult(
         status="affirmed" if affirmed else "denied",
-        value=_merge_values(value_kind, [h.value for h in chosen]),
+        value=_merge_values(value_kind, [h.value for h in chosen], doc.vocab.places.eea),
         scope=" | ".join(scopes[:3]) if scopes else None,
         quotes=quotes,
     )

@@ -59,6 +59,15 @@ _DURATION = re.compile(
 )
 
 
+def _in_address(text: str, start: int, end: int) -> bool:
+    """True when [start, end) is part of a URL or an e-mail address."""
+    left = text.rfind(" ", 0, start) + 1
+    right = text.find(" ", end)
+    token = text[left:right if right != -1 else len(text)]
+    return "@" in token or "/" in token or token.startswith("www.") or bool(
+        re.search(r"\.(com|fr|org|net|io|eu|co)\b", token))
+
+
 def _window(doc: Document, index: int, before: int, after: int) -> list[int]:
     order = [index]
     for step in range(1, max(before, after) + 1):
@@ -140,7 +149,11 @@ def host(doc: Document, index: int, start: int, end: int) -> Any:
     sentence = doc.ftext(index)
     base = doc.fstarts[index]
     trigger = start - base
-    found = [(m.start(), m.end()) for m in places.provider_rx.finditer(sentence)]
+    m_start, m_end = start - base, end - base
+    found = [(m.start(), m.end()) for m in places.provider_rx.finditer(sentence)
+             if not _in_address(sentence, m.start(), m.end())
+             and m_start - 80 <= m.start() and m.end() <= m_end + 60
+             and " | " not in sentence[min(m.end(), m_end):max(m.start(), m_start)]]
     chosen: tuple[int, int] | None = None
     after = [span for span in found if span[0] >= trigger]
     for span in reversed(after):
@@ -202,11 +215,14 @@ def contact(doc: Document, index: int, start: int, end: int) -> Any:
 def subprocessors(doc: Document, index: int, start: int, end: int) -> Any:
     """{names, countries, url} of the sub-processors a sentence names or points to."""
     places = doc.vocab.places
-    original = doc.otext(index)
+    o_from = doc.folded.original_span(start, end)[0] - doc.sentences[index].start
+    original = doc.otext(index)[max(0, o_from):]
     names = _legal_names(original)
     sentence = doc.ftext(index)
     base = doc.fstarts[index]
-    for match in places.provider_rx.finditer(sentence):
+    for match in places.provider_rx.finditer(sentence, start - base):
+        if _in_address(sentence, match.start(), match.end()):
+            continue
         o_start, o_end = doc.folded.original_span(base + match.start(), base + match.end())
         name = doc.text[o_start:o_end]
         if not any(name.lower() in known.lower() for known in names):
@@ -220,8 +236,10 @@ def subprocessors(doc: Document, index: int, start: int, end: int) -> Any:
 
 
 def places_value(doc: Document, index: int, start: int, end: int) -> Any:
-    """ISO codes of the places a storage statement names."""
-    found = codes(find_places(doc, index), doc.vocab.places.eea)
+    """ISO codes of the places a storage statement names after its verb (or region name)."""
+    hits = [hit for hit in find_places(doc, index)
+            if hit.fstart >= end or (hit.via == "region" and hit.fstart >= start)]
+    found = codes(hits, doc.vocab.places.eea)
     return found or None
 
 
