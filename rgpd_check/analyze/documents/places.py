@@ -32,8 +32,9 @@ class PlaceHit:
     via: str  # "name", "abbr" or "region"
 
 
-_NOT_HERE = re.compile(r"\b(outside|beyond|out of|other than|hors|en dehors|autres? que|except|sauf)"
-                       r"( of| de| d.)?( the| l.| la| le| du)?\s?$")
+_NOT_HERE = re.compile(
+    r"\b(outside|beyond|out of|other than|hors|en dehors|autres? que|except|sauf)"
+    r"( of| de| d.)?( the| l.| la| le| du)?\s?$")
 
 
 def _is_address(before: str) -> bool:
