@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from rgpd_check import __version__
+from rgpd_check.cli_catalog import catalog as catalog_group
 from rgpd_check.cli_gate import ci as ci_group
 from rgpd_check.errors import (
     EXIT_CHECK_FAILED,
@@ -373,6 +374,7 @@ def _summary(result: Any) -> None:
 
 
 cli.add_command(ci_group)
+cli.add_command(catalog_group)
 
 
 def main(argv: list[str] | None = None) -> None:
