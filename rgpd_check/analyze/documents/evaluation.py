@@ -29,6 +29,7 @@ class LabelledDocument:
     type: str
     lang: str | None
     labels: dict[str, dict[str, Any]]
+    heldout: bool = False
 
 
 @dataclass
@@ -106,6 +107,7 @@ def load_labels(folder: Path, root: Path | None = None) -> list[LabelledDocument
         documents.append(LabelledDocument(
             label_file=path, document=(root / data["document"]).resolve(),
             type=str(data.get("type", "other")), lang=data.get("lang"), labels=signals,
+            heldout=bool(data.get("heldout", False)),
         ))
     return documents
 
