@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 
 from rgpd_check.analyze.domains import host_of
 from rgpd_check.analyze.facts import DEFAULT_CONTEXT, SCHOOL_LEVEL_AGES, build_facts
-from rgpd_check.classify import Classification, classify, load_policy
+from rgpd_check.classify import Classification, classify, default_policy, load_policy
+from rgpd_check.collect.browser.storage_state import read_storage_state
 from rgpd_check.collect.crawler import CrawlOptions
+from rgpd_check.collect.filterlists import read_filter_list, store_filter_lists
 from rgpd_check.collect.net import NetOptions
 from rgpd_check.collect.run import CollectOptions, CollectOutcome, collect
 from rgpd_check.errors import EXIT_NOTHING_COLLECTED, EXIT_OK, InputError
@@ -27,6 +29,7 @@ from rgpd_check.rules import RuleSet, load_rules
 from rgpd_check.rules import evaluate as evaluate_rules
 
 AUDIENCES = ("teachers", "pupils-anonymous", "pupils-accounts")
+OPERATOR_KINDS = ("state", "company", "association", "individual", "community")
 LANGS = ("fr", "en")
 FACTS_FILE = "facts.json"
 
@@ -48,8 +51,15 @@ class AuditOptions:
     browser: bool = False
     ip_data: tuple[Path, ...] = ()
     ip_online: bool = False
+    # Browser mode: Adblock Plus lists to match requests with, a saved login (Playwright
+    # storage state), other settings of rgpd_check.collect.browser.BrowserOptions.
+    filter_lists: tuple[Path, ...] = ()
+    storage_state: Path | None = None
+    browser_options: dict[str, Any] = field(default_factory=dict)
     command_line: tuple[str, ...] = ()
     stance: dict[str, Any] | None = None
+    # Who runs the tool (catalog ``vendor.kind``: state, company…); the level policy uses it.
+    operator_kind: str | None = None
 
 
 @dataclass
@@ -100,6 +110,21 @@ def _context(options: AuditOptions, stored: dict[str, Any] | None = None) -> dic
     return {"audience": audience, "school_level": level, "is_default": is_default}
 
 
+def _context_extras(options: AuditOptions, stored: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Context a catalog knows and a crawl cannot (operator, official stance), kept for evaluate."""
+    stored = stored or {}
+    extras: dict[str, Any] = {}
+    operator = options.operator_kind or stored.get("operator_kind")
+    if operator is not None:
+        if operator not in OPERATOR_KINDS:
+            raise InputError(f"exploitant inconnu / unknown operator kind: {operator}")
+        extras["operator_kind"] = operator
+    stance = options.stance or stored.get("stance")
+    if stance:
+        extras["stance"] = dict(stance)
+    return extras
+
+
 def _ruleset(options: AuditOptions) -> RuleSet:
     return load_rules(list(options.rules), include_builtin=options.default_rules)
 
@@ -122,12 +147,18 @@ async def audit_async(
     policy = load_policy(options.policy) if options.policy else None
     name = options.name or host_of(entry_urls[0])
     tool = {"id": slugify(name), "name": name, "urls": entry_urls}
+    filter_lists = [read_filter_list(path) for path in options.filter_lists]
+    if options.storage_state is not None:
+        read_storage_state(options.storage_state)  # a bad file stops us before any request
     out_dir.mkdir(parents=True, exist_ok=True)
     audit_meta = {
         "tool": tool,
-        "context": {k: context[k] for k in ("audience", "school_level")},
-        "browser": False,
-        "authenticated": False,
+        "context": {
+            **{k: context[k] for k in ("audience", "school_level")},
+            **_context_extras(options),
+        },
+        "browser": options.browser,
+        "authenticated": options.storage_state is not None,
         "options": {
             "user_agent": options.net.user_agent,
             "dns_server": options.net.dns_server,
@@ -141,8 +172,15 @@ async def audit_async(
     }
     writer = BundleWriter(out_dir, audit_meta, list(options.command_line))
     try:
+        store_filter_lists(writer, filter_lists)
+        browser_options = dict(options.browser_options)
+        if options.storage_state is not None:
+            browser_options["storage_state"] = str(options.storage_state)
         collect_options = CollectOptions(
-            ip_data=options.ip_data, ip_online=options.ip_online, browser=options.browser
+            ip_data=options.ip_data,
+            ip_online=options.ip_online,
+            browser=options.browser,
+            browser_options=browser_options,
         )
         outcome: CollectOutcome = await collect(
             entry_urls, options.net, options.crawl, writer, options=collect_options
@@ -150,6 +188,17 @@ async def audit_async(
     except BaseException:
         writer.close(status="interrupted", not_collected=[{"reason": "interrupted"}])
         raise
+    if outcome.browser is not None:
+        writer.manifest["audit"]["browser_mode"] = outcome.browser.get("mode")
+        writer.manifest["audit"]["browser_version"] = outcome.browser.get("chromium_version")
+        if not outcome.browser.get("ran"):
+            outcome.not_collected.append(
+                {
+                    "stage": "browser",
+                    "reason": outcome.browser.get("reason", "browser_error"),
+                    "detail": outcome.browser.get("detail", ""),
+                }
+            )
     writer.close(
         status="complete", not_collected=outcome.not_collected, rules_version=ruleset.version
     )
@@ -178,9 +227,12 @@ def _evaluate_stored(
     bundle = Bundle.open(out_dir)
     context = _context(options, bundle.audit.get("context"))
     facts = build_facts(bundle, context)
+    facts["context"].update(_context_extras(options, bundle.audit.get("context")))
     findings = evaluate_rules(ruleset, facts)
-    policy = policy or load_policy()
-    classification = classify(findings, facts, options.lang, policy, options.stance)
+    policy = policy or default_policy()
+    classification = classify(
+        findings, facts, options.lang, policy, facts["context"].get("stance"), rules=ruleset
+    )
     report = build_report(
         manifest=bundle.manifest,
         facts=facts,
