@@ -602,6 +602,12 @@ def _summary(fact: dict[str, Any], lang: str) -> str:
         )
     else:
         parts.append(("servi depuis " if fr else "served from ") + addresses)
+    if any(i.get("country_basis") == "registration" for i in fact["ips"]):
+        parts.append(
+            "pays d'enregistrement de l'AS, pas une géolocalisation"
+            if fr
+            else "AS registration country, not a geolocation"
+        )
     if fact["operators"]:
         who = "; ".join(
             f"{o['name']} ({'siège' if fr else 'seat'} {o['legal_seat']}"
@@ -859,34 +865,47 @@ def declared_facts(
         declared["statement_found"] = True
     elif crawl_complete and host is not None and location is not None:
         declared["statement_found"] = False
-    if host and host.get("present") and host.get("value"):
-        text = (
-            ", ".join(map(str, host["value"]))
-            if isinstance(host["value"], list)
-            else str(host["value"])
-        )
-        declared["host"] = text
-        declared["providers"] = _declared_providers(text, k)
-    if location and location.get("present"):
-        codes = _codes(location.get("value"))
-        if codes:
-            declared["countries"] = codes
-            concrete = [c for c in codes if c not in EEA_WORDS]
-            declared["non_eea_countries"] = [c for c in concrete if c not in k.eea]
-            declared["eea_only"] = not declared["non_eea_countries"]
+    name, host_codes = _declared_host(host)
+    if name:
+        declared["host"] = name
+        declared["providers"] = _declared_providers(name, k)
+    located = _codes(location.get("value")) if location and location.get("present") else []
+    codes = sorted(set(host_codes) | set(located))
+    if codes:
+        declared["countries"] = codes
+        concrete = [c for c in codes if c not in EEA_WORDS]
+        declared["non_eea_countries"] = [c for c in concrete if c not in k.eea]
+        declared["eea_only"] = not declared["non_eea_countries"]
     subprocessors = _signal(signals, "subprocessors_list")
     if subprocessors is not None:
         declared["subprocessors_published"] = bool(subprocessors.get("present"))
+        listed = subprocessors.get("value") if subprocessors.get("present") else None
+        if isinstance(listed, dict):
+            declared["subprocessors"] = sorted({str(n) for n in listed.get("names") or []})
+            declared["subprocessor_countries"] = _codes(listed.get("countries") or [])
     transfer = _signal(signals, "transfer_outside_eea")
     if transfer is not None:
         declared["transfer_outside_eea"] = str(transfer.get("status"))
-    mechanisms = {name: _signal(signals, name) for name in ("scc", "dpf", "adequacy")}
+    mechanisms = {key: _signal(signals, key) for key in ("scc", "dpf", "adequacy")}
     declared["mechanisms"] = sorted(n for n, s in mechanisms.items() if s and s.get("present"))
     if mechanisms["dpf"] is not None:
         scc_present = bool((mechanisms["scc"] or {}).get("present"))
         declared["dpf_only"] = bool(mechanisms["dpf"].get("present")) and not scc_present
     declared["evidence"] = _quote_refs(host, location, mechanisms["dpf"], mechanisms["scc"])
     return declared
+
+
+def _declared_host(signal: dict[str, Any] | None) -> tuple[str | None, list[str]]:
+    """Name and country of a ``host_declared`` signal (``{name, country, address}`` or text)."""
+    if not signal or not signal.get("present"):
+        return None, []
+    value = signal.get("value")
+    if isinstance(value, dict):
+        name = value.get("name")
+        return (str(name) if name else None), _codes(value.get("country"))
+    if isinstance(value, list):
+        return (", ".join(str(v) for v in value) or None), []
+    return (str(value) if value else None), []
 
 
 def _declared_providers(text: str, k: _Knowledge) -> list[str]:
