@@ -30,24 +30,21 @@ def find_clauses(doc: Document) -> ClauseFinding:
     folded = doc.folded.folded
     agreement = bool(art.gate_title.regex.search(folded[:600])
                      or art.gate_self.regex.search(folded))
+    eligible = [
+        index for index, sentence in enumerate(doc.sentences)
+        if not sentence.is_table_header
+        and (agreement or art.gate_heading.regex.search(doc.heading_text(index)))
+        and not is_guarded(doc, index, ("definition",), doc.vocab.cues)
+    ]
     found: dict[str, tuple[int, int, int]] = {}
-    for index, sentence in enumerate(doc.sentences):
-        if sentence.is_table_header:
-            continue
-        if not agreement and not art.gate_heading.regex.search(doc.heading_text(index)):
-            continue
-        if is_guarded(doc, index, ("definition",), doc.vocab.cues):
-            continue
-        text = doc.ftext(index)
-        base = doc.fstarts[index]
-        for letter in LETTERS:
-            if letter in found:
-                continue
-            for rx in art.letters[letter].patterns:
-                match = rx.regex.search(text)
+    for letter in LETTERS:
+        for rx in art.letters[letter].patterns:  # listed from the most to the least telling
+            for index in eligible:
+                match = rx.regex.search(doc.ftext(index))
                 if match:
+                    base = doc.fstarts[index]
                     found[letter] = (index, base + match.start(), base + match.end())
                     break
-        if len(found) == len(LETTERS):
-            break
+            if letter in found:
+                break
     return ClauseFinding(agreement, found)

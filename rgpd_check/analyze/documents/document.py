@@ -59,6 +59,17 @@ class Document:
             return i
         return None
 
+    def table_header_text(self, index: int) -> str:
+        """Folded header row of the table a row belongs to ('' outside tables)."""
+        if not self.sentences[index].is_table_row:
+            return ""
+        i = index
+        while i >= 0 and self.sentences[i].is_table_row and index - i <= 200:
+            if self.sentences[i].is_table_header:
+                return self.ftext(i)
+            i -= 1
+        return ""
+
     def intro_text(self, index: int) -> str:
         """Folded text of the sentence introducing the list or table a sentence belongs to.
 

@@ -55,12 +55,27 @@ def occurrences(doc: Document, regex: re.Pattern[str]) -> Iterator[tuple[int, in
                 yield i, base + inner.start(), base + inner.end()
 
 
-def _context_ok(doc: Document, pattern: PatternSpec, index: int) -> bool:
+_LIST_MARKER = re.compile(r"^\W{0,3}(\(?[a-z0-9]{1,3}[.)]\s)?")
+
+
+def _at_start(doc: Document, index: int, start: int) -> bool:
+    sentence = doc.ftext(index)
+    offset = start - doc.fstarts[index]
+    marker = _LIST_MARKER.match(sentence)
+    skip = marker.end() if marker else 0
+    return offset <= skip + 3
+
+
+def _context_ok(doc: Document, pattern: PatternSpec, index: int, start: int) -> bool:
+    if pattern.at_start and not _at_start(doc, index, start):
+        return False
     if pattern.also:
         text = doc.window(index, pattern.near, pattern.near) if pattern.near else doc.ftext(index)
         heading = doc.heading_text(index) if pattern.in_heading else ""
+        header = doc.table_header_text(index)
         for rx in pattern.also:
-            if not (rx.regex.search(text) or (heading and rx.regex.search(heading))):
+            if not (rx.regex.search(text) or (heading and rx.regex.search(heading))
+                    or (header and rx.regex.search(header))):
                 return False
     if pattern.intro is not None:
         sentence = doc.sentences[index]
@@ -95,7 +110,7 @@ def find_hits(doc: Document, spec: SignalSpec) -> list[Hit]:
                 continue
             if any(rx.regex.search(doc.ftext(index)) for rx in pattern.exclude):
                 continue
-            if not _context_ok(doc, pattern, index):
+            if not _context_ok(doc, pattern, index, start):
                 continue
             value = extractor(doc, index, start, end) if extractor else None
             if (spec.value_required or pattern.value_required) and not has_value(value):

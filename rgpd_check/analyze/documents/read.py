@@ -38,8 +38,9 @@ def _min_age(doc: Document) -> SignalResult:
 
 def _art28(doc: Document) -> SignalResult:
     finding = find_clauses(doc)
+    extra = {"agreement": finding.agreement}
     if not finding.clauses:
-        return SignalResult()
+        return SignalResult(extra=extra)
     quotes = []
     for letter in LETTERS:
         if letter in finding.clauses:
@@ -47,7 +48,7 @@ def _art28(doc: Document) -> SignalResult:
             quote = quote_span(doc, index, start, end)
             quote.extra["clause"] = letter
             quotes.append(quote)
-    return SignalResult("affirmed", sorted(finding.clauses), None, quotes)
+    return SignalResult("affirmed", sorted(finding.clauses), None, quotes, extra)
 
 
 def read_signals(doc: Document) -> dict[str, SignalResult]:

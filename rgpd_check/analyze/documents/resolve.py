@@ -111,9 +111,10 @@ def resolve(doc: Document, hits: list[Hit], value_kind: str | None) -> SignalRes
         if len(quotes) < MAX_QUOTES:
             quotes.append(quote_span(doc, hit.index, hit.fstart, hit.fend))
     scopes: list[str] = []
-    for hit in chosen:
-        if hit.scope and hit.scope not in scopes:
-            scopes.append(hit.scope)
+    if all(hit.scope for hit in chosen):  # one unqualified statement means no limit
+        for hit in chosen:
+            if hit.scope not in scopes:
+                scopes.append(str(hit.scope))
     return SignalResult(
         status="affirmed" if affirmed else "denied",
         value=_merge_values(value_kind, [h.value for h in chosen], doc.vocab.places.eea),

@@ -217,10 +217,16 @@ def subprocessors(doc: Document, index: int, start: int, end: int) -> Any:
     places = doc.vocab.places
     o_from = doc.folded.original_span(start, end)[0] - doc.sentences[index].start
     original = doc.otext(index)[max(0, o_from):]
+    if doc.sentences[index].is_table_row:  # a row names its sub-processor in the first cell
+        original = original.split(" | ")[0]
     names = _legal_names(original)
     sentence = doc.ftext(index)
     base = doc.fstarts[index]
-    for match in places.provider_rx.finditer(sentence, start - base):
+    limit = base + len(sentence)
+    if doc.sentences[index].is_table_row:
+        cell_end = sentence.find(" | ", start - base)
+        limit = base + cell_end if cell_end != -1 else limit
+    for match in places.provider_rx.finditer(sentence, start - base, limit - base):
         if _in_address(sentence, match.start(), match.end()):
             continue
         o_start, o_end = doc.folded.original_span(base + match.start(), base + match.end())

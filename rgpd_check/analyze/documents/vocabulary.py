@@ -55,6 +55,7 @@ class PatternSpec:
     exclude: tuple[Rx, ...] = ()
     polarity: str = "affirm"
     value_required: bool = False
+    at_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -437,7 +438,7 @@ def _pattern(body: Any, compiler: _Compiler, where: str, signal: str) -> Pattern
     if not isinstance(body, LDict):
         raise VocabularyError(f"{where}: a pattern of {signal} must be a mapping with 're'")
     known = {"id", "re", "lang", "also", "near", "in_heading", "intro", "exclude", "polarity",
-             "value_required"}
+             "value_required", "at_start"}
     for key in body:
         if key not in known:
             raise VocabularyError(f"{body.where(key)}: unknown key {key!r} in a pattern")
@@ -462,6 +463,7 @@ def _pattern(body: Any, compiler: _Compiler, where: str, signal: str) -> Pattern
         exclude=compiler.rx_list(body.get("exclude") or _empty(body), body.where("exclude")),
         polarity=polarity,
         value_required=bool(body.get("value_required", False)),
+        at_start=bool(body.get("at_start", False)),
     )
 
 
