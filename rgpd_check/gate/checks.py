@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from rgpd_check.gate.labels import level_text
 from rgpd_check.gate.model import UNKNOWN_LEVEL, ApprovedTool, PinnedDocument, is_worse
 from rgpd_check.gate.observe import Observed
 from rgpd_check.gate.result import FAIL, INFO, WARN, Reason
@@ -65,26 +66,31 @@ def check_level(tool: ApprovedTool, seen: Observed, strict: bool) -> list[Reason
     reasons = []
     line = tool.line_of("accepted_level")
     level = seen.level_with_waivers
-    why = "; ".join(str(r.get("title")) for r in seen.reasons[:3]) or "—"
+    why = {
+        lang: "; ".join(str(r.get("title")) for r in seen.reasons.get(lang, ())[:3]) or "—"
+        for lang in ("fr", "en")
+    }
     if level == UNKNOWN_LEVEL:
         reasons.append(_reason(
             "level-unknown", _unknown(strict), line,
-            f"niveau « à vérifier » : des éléments n'ont pas pu être établis ({why})",
-            f"level 'to be verified': some points could not be established ({why})",
+            f"niveau « à vérifier » : des éléments n'ont pas pu être établis ({why['fr']})",
+            f"level 'to be verified': some points could not be established ({why['en']})",
         ))
     elif is_worse(level, tool.accepted_level):
         reasons.append(_reason(
             "level-worse", FAIL, line,
-            f"niveau {level}, pire que le niveau accepté {tool.accepted_level} ({why})",
-            f"level {level} is worse than the accepted {tool.accepted_level} ({why})",
+            f"niveau {level_text(level)}, pire que le niveau accepté"
+            f" {level_text(tool.accepted_level)} ({why['fr']})",
+            f"level {level_text(level, 'en')} is worse than the accepted"
+            f" {level_text(tool.accepted_level, 'en')} ({why['en']})",
         ))
     if seen.level != level:
         reasons.append(_reason(
             "waivers-applied", INFO, line,
             f"sans les dérogations ({', '.join(seen.waived_rules)}), le niveau serait"
-            f" {seen.level}",
+            f" {level_text(seen.level)}",
             f"without the waivers ({', '.join(seen.waived_rules)}), the level would be"
-            f" {seen.level}",
+            f" {level_text(seen.level, 'en')}",
         ))
     reasons += [
         _reason(

@@ -11,14 +11,15 @@ from typing import Any
 
 from rgpd_check.api import AuditResult
 from rgpd_check.classify import LevelPolicy, classify
+from rgpd_check.rules import RuleSet
 
 
 @dataclass(frozen=True)
 class Observed:
     level: str
     level_with_waivers: str
-    # Classification reasons with waivers applied (rule, title, effect).
-    reasons: tuple[dict[str, Any], ...]
+    # Classification reasons with waivers applied (rule, title, effect), by language.
+    reasons: dict[str, tuple[dict[str, Any], ...]]
     # Rules whose finding a waiver can remove: matched or unknown.
     waivable_rules: frozenset[str]
     waived_rules: tuple[str, ...]
@@ -39,7 +40,7 @@ def observe(
     result: AuditResult,
     active_waivers: set[str],
     policy: LevelPolicy,
-    lang: str = "fr",
+    rules: RuleSet | None = None,
 ) -> Observed:
     """Read the report and facts of one evaluation; recompute the level without waived rules."""
     report = result.report
@@ -49,7 +50,8 @@ def observe(
         f.rule for f in result.findings if f.result in ("match", "unknown") and f.kind == "risk"
     )
     kept = [f for f in result.findings if f.rule not in active_waivers]
-    classification = classify(kept, result.facts, lang, policy)
+    classification = classify(kept, result.facts, "fr", policy, rules=rules)
+    english = classify(kept, result.facts, "en", policy, rules=rules)
     countries = hosting.get("tool_countries")
     seen = set(countries or []) | set(hosting.get("tool_non_eea_countries") or [])
     providers = hosting.get("tool_providers")
@@ -57,7 +59,7 @@ def observe(
     return Observed(
         level=str(result.classification.computed_level),
         level_with_waivers=classification.computed_level,
-        reasons=tuple(classification.reasons),
+        reasons={"fr": tuple(classification.reasons), "en": tuple(english.reasons)},
         waivable_rules=waivable,
         waived_rules=tuple(sorted(active_waivers & waivable)),
         tracker_domains=tuple(sorted(set(summary.get("tracker_domains") or []))),

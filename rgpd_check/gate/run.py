@@ -18,6 +18,7 @@ from rgpd_check.gate.observe import observe
 from rgpd_check.gate.options import GateOptions
 from rgpd_check.gate.result import FAIL, GateResult, Reason, ToolResult
 from rgpd_check.knowledge import load_countries
+from rgpd_check.rules import load_rules
 
 Progress = Callable[[ApprovedTool, int, int], None]
 
@@ -70,6 +71,7 @@ def run_gate(
         )
     policy = load_policy(options.policy) if options.policy else load_policy()
     countries = load_countries()
+    ruleset = load_rules(list(options.rules), include_builtin=options.default_rules)
     results: list[ToolResult] = []
     rules_version = None
     with ExitStack() as stack:
@@ -94,7 +96,7 @@ def run_gate(
                 assert evaluation.result is not None
                 rules_version = str(evaluation.result.report.get("rules_version"))
                 active = {w.finding for w in tool.waivers if options.today <= w.until}
-                seen = observe(evaluation.result, active, policy, options.lang)
+                seen = observe(evaluation.result, active, policy, ruleset)
                 item.level = seen.level
                 item.level_with_waivers = seen.level_with_waivers
                 item.waived = list(seen.waived_rules)

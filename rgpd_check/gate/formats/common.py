@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from rgpd_check.classify import LevelPolicy, load_policy
+from rgpd_check.gate.labels import level_label
 from rgpd_check.gate.result import FAIL, WARN, GateResult, Reason, ToolResult
 
 TOOL_NAME = "rgpd-check"
 RULE_PREFIX = "rgpd-check/"
 
-
-@cache
-def _policy() -> LevelPolicy:
-    policy: LevelPolicy = load_policy()
-    return policy
-
-
-def level_label(level: str | None, lang: str = "fr") -> str:
-    """The policy's label of a level ("Utilisable avec précautions"), or a dash."""
-    if not level:
-        return "—"
-    try:
-        return _policy().label(level, lang)
-    except KeyError:
-        return level
+__all__ = ["RULE_PREFIX", "TOOL_NAME", "flagged", "level_label"]
 
 
 def flagged(result: GateResult) -> list[tuple[ToolResult, Reason]]:
