@@ -123,9 +123,23 @@ def hosting_facts(
     if knowledge.dpf is not None:
         facts["dpf_status"] = _dpf(knowledge.dpf)
     facts["precedence"] = dict(PRECEDENCE)
-    evidence = [ref for h in by_role["tool"] for ref in h["evidence"] if ref["type"] == "dns"]
-    facts["evidence"] = evidence[:MAX_HOST_EVIDENCE]
+    for role, hosts_of_role in by_role.items():
+        facts[f"{role}_hosts"] = [_brief(h) for h in hosts_of_role]
     return facts
+
+
+def _brief(host: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "host",
+        "served_via",
+        "countries",
+        "providers",
+        "non_eu_jurisdiction",
+        "confidence",
+        "summary",
+        "evidence",
+    )
+    return {key: host[key] for key in keys if key in host}
 
 
 # -- knowledge -------------------------------------------------------------------------------
@@ -522,7 +536,7 @@ def _host_fact(
     _host_jurisdiction(fact, ips, list(operators.values()), cdn_by_cname is not None)
     fact["confidence"], fact["confidence_reasons"] = _host_confidence(fact, ips)
     fact["summary"] = {"fr": _summary(fact, "fr"), "en": _summary(fact, "en")}
-    fact["evidence"] = _host_evidence(host, ips, dns)
+    fact["evidence"] = [_conclusion_ref(fact), *_host_evidence(host, ips, dns)]
     return fact
 
 
@@ -571,6 +585,53 @@ def _host_confidence(fact: dict[str, Any], ips: list[dict[str, Any]]) -> tuple[s
     return level, reasons
 
 
+def _conclusion_ref(fact: dict[str, Any]) -> dict[str, Any]:
+    """The per-host conclusion as an evidence line, so reports show it beside the answers."""
+    addresses = ", ".join(i["ip"] for i in fact["ips"]) or "-"
+    where = "/".join(fact["countries"]) or "?"
+    if fact["cdn"]:
+        via = (
+            f"CDN {fact['cdn_provider']} ({where}, {addresses}), origine inconnue / origin unknown"
+        )
+    elif fact["ips"]:
+        via = f"servi depuis / served from {where} ({addresses})"
+    else:
+        via = "aucune adresse / no address"
+    operators = "; ".join(
+        f"{o['name']}, siège / seat {o['legal_seat']}"
+        + (f", mère / parent {o['parent_country']}" if o["parent_country"] else "")
+        + (" (à vérifier / unverified)" if o["unverified"] else "")
+        for o in fact["operators"]
+    )
+    exposed = fact.get("non_eu_jurisdiction")
+    if exposed is True:
+        law = "droit extra-européen / non-EU law (" + ", ".join(fact["jurisdictions"]) + ")"
+    elif exposed is False:
+        law = "droit européen / EU law"
+    else:
+        law = "juridiction inconnue / jurisdiction unknown"
+    level = fact["confidence"]
+    answer = " · ".join(
+        part
+        for part in (
+            via,
+            operators or "opérateur inconnu / operator unknown",
+            law,
+            f"confiance / confidence : {_CONFIDENCE_FR[level]} / {level}",
+        )
+        if part
+    )
+    sources = sorted(
+        {f"{i['source']} ({i['source_date'] or '?'})" for i in fact["ips"] if i["source"] != "none"}
+    )
+    return {
+        "type": "ipdata",
+        "host": fact["host"],
+        "source": ", ".join(sources) or "aucune source / no source",
+        "answer": answer,
+    }
+
+
 def _host_evidence(
     host: str, ips: list[dict[str, Any]], dns: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
@@ -595,8 +656,7 @@ def _summary(fact: dict[str, Any], lang: str) -> str:
         parts.append("aucune adresse résolue" if fr else "no address resolved")
     elif fact["cdn"]:
         parts.append(
-            f"servi via le CDN {fact['cdn_provider']} : origine des données inconnue"
-            f" ({addresses})"
+            f"servi via le CDN {fact['cdn_provider']} : origine des données inconnue ({addresses})"
             if fr
             else f"served through the {fact['cdn_provider']} CDN: data origin unknown ({addresses})"
         )
@@ -747,13 +807,23 @@ def _outside_eea_items(hosts: list[dict[str, Any]], k: _Knowledge) -> list[dict[
             "provider": ip.get("provider"),
             "source": ip["source"],
             "confidence": ip["confidence"],
-            "evidence": ip["evidence"],
+            "evidence": host["evidence"],
         }
         for host in hosts
         if not host["cdn"]
         for ip in host["ips"]
         if ip.get("country") and ip["country"] not in k.eea
     ]
+
+
+def _source_ref(item: dict[str, Any]) -> dict[str, Any]:
+    date = item.get("data_date") or "?"
+    age = f", {item['age_days']} j / days" if "age_days" in item else ""
+    stale = " — plus d'un an / over a year old" if item.get("stale") else ""
+    text = f"données du / data of {date}{age}{stale}; {item['answered']} adresse(s) / address(es)"
+    if item.get("error"):
+        text += f"; erreur / error: {item['error']}"
+    return {"type": "ipdata", "source": str(item["name"]), "answer": text}
 
 
 def _source_facts(
@@ -791,6 +861,7 @@ def _source_facts(
             if source.get(k) is not None
         }
         item["answered"] = answered.get(str(source["name"]), 0)
+        item["evidence"] = [_source_ref(item)]
         if source.get("data_date"):
             item["date"] = str(source["data_date"])
         label = str(source.get("description") or source.get("format") or "")
