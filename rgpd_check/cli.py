@@ -128,9 +128,23 @@ def _common_evaluation_options(func: F) -> F:
 )
 @option(
     "--browser/--no-browser",
-    default=False,
-    show_default=True,
-    help="Visiter aussi avec Chromium / also visit with a real Chromium.",
+    default=None,
+    help="Visiter aussi avec Chromium (défaut : oui si /usr/bin/chromium ou RGPD_CHECK_CHROMIUM"
+    " existe) / also visit with a real Chromium (default: on when one is found).",
+)
+@option(
+    "--filter-list",
+    "filter_lists",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Liste de filtres Adblock Plus, ex. EasyPrivacy (répétable) / ABP filter list"
+    " (repeatable).",
+)
+@option(
+    "--storage-state",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Session Playwright enregistrée (espace connecté) / saved Playwright storage state"
+    " (logged-in area).",
 )
 @option(
     "--allow-private-addresses",
@@ -225,7 +239,9 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
         net=net,
         crawl=crawl,
         command_line=tuple(sys.argv),
-        browser=opts["browser"],
+        browser=_browser_wanted(opts["browser"], opts["storage_state"]),
+        filter_lists=tuple(opts["filter_lists"]),
+        storage_state=opts["storage_state"],
         ip_data=tuple(opts["ip_data"]),
         ip_online=opts["ip_online"],
         **_evaluation_kwargs(opts),
@@ -233,6 +249,20 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
     result = api.audit(list(urls), out, options)
     _summary(result)
     ctx.exit(result.exit_code)
+
+
+def _browser_wanted(flag: bool | None, storage_state: Path | None) -> bool:
+    """--browser/--no-browser, else on when a Chromium is found; a session needs one."""
+    from rgpd_check.collect.browser.chromium import chromium_available
+
+    wanted = chromium_available() if flag is None else flag
+    if wanted and not chromium_available():
+        raise InputError(
+            "Chromium introuvable (/usr/bin/chromium ou RGPD_CHECK_CHROMIUM) / Chromium not found"
+        )
+    if storage_state is not None and not wanted:
+        raise InputError("--storage-state demande le navigateur / needs the browser (--browser)")
+    return wanted
 
 
 @cli.command()

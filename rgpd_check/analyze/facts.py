@@ -13,7 +13,8 @@ from rgpd_check.analyze.domains import host_of, registrable_domain
 from rgpd_check.analyze.hosting import HostingInputs, hosting_facts
 from rgpd_check.analyze.network_facts import dns_facts
 from rgpd_check.analyze.pages import load_pages, page_facts
-from rgpd_check.analyze.web_facts import cookie_facts, security_facts, third_party_facts
+from rgpd_check.analyze.trackers import tracker_namespaces
+from rgpd_check.analyze.web_facts import security_facts
 from rgpd_check.collect.ipdata import IPDATA_LOG
 from rgpd_check.evidence.bundle import Bundle
 
@@ -83,12 +84,7 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
     )
     if hosting is not None:
         facts["hosting"] = hosting
-    trackers = third_party_facts(pages, first_party, _trackers())
-    if trackers is not None:
-        facts["trackers"] = trackers
-    cookies = cookie_facts(records, first_party)
-    if cookies is not None:
-        facts["cookies"] = cookies
+    facts.update(tracker_namespaces(bundle, pages, records, first_party, _trackers()))
     security = security_facts(records, pages, entry_hosts, failures)
     if security is not None:
         facts["security"] = security

@@ -1,134 +1,15 @@
-"""Third parties, cookies and the security baseline, from stored pages and headers."""
+"""The security baseline (GDPR art. 32) from stored pages and headers.
+
+Third parties, trackers and cookies live in ``analyze/trackers.py``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from rgpd_check.analyze.domains import host_of, registrable_domain
+from rgpd_check.analyze.domains import host_of
 from rgpd_check.analyze.pages import FetchedPage
 from rgpd_check.evidence.warc import HttpRecord
-
-
-def third_party_facts(
-    pages: list[FetchedPage], first_party: set[str], trackers: Any
-) -> dict[str, Any] | None:
-    """The ``trackers`` namespace (static evidence): hosts the pages make a browser contact."""
-    parsed = [p for p in pages if p.parsed is not None]
-    if not parsed:
-        return None
-    by_host: dict[str, dict[str, Any]] = {}
-    for page in parsed:
-        assert page.parsed is not None
-        for resource in page.parsed.resources:
-            host = host_of(resource.url)
-            domain = registrable_domain(host)
-            if not host or domain in first_party:
-                continue
-            entry = by_host.setdefault(
-                host,
-                {"host": host, "domain": domain, "kinds": set(), "seen_on": [], "evidence": []},
-            )
-            entry["kinds"].add(resource.kind)
-            if page.final_url not in entry["seen_on"] and len(entry["seen_on"]) < 5:
-                entry["seen_on"].append(page.final_url)
-                entry["evidence"].extend(page.evidence())
-    hosts = []
-    for host in sorted(by_host):
-        entry = by_host[host]
-        entry["kinds"] = sorted(entry["kinds"])
-        hosts.append(entry)
-    known: dict[str, dict[str, Any]] = {}
-    if trackers is not None:
-        for entry in hosts:
-            tracker = trackers.match_host(entry["host"])
-            if tracker is None:
-                continue
-            fact = known.setdefault(
-                tracker.id,
-                {
-                    "id": tracker.id,
-                    "name": tracker.name,
-                    "category": tracker.category,
-                    "owner": tracker.owner,
-                    "owner_country": tracker.owner_country,
-                    "advertising": bool(tracker.advertising),
-                    "session_replay": bool(tracker.session_replay),
-                    "receives_ip": bool(getattr(tracker, "receives_ip", False)),
-                    "hosts": [],
-                    "seen_on": [],
-                    "mode": "static",
-                    "evidence": [],
-                },
-            )
-            fact["hosts"].append(entry["host"])
-            fact["seen_on"] = sorted(set(fact["seen_on"]) | set(entry["seen_on"]))
-            fact["evidence"].extend(entry["evidence"][:3])
-    known_list = [known[k] for k in sorted(known)]
-    facts: dict[str, Any] = {
-        "third_party_hosts": hosts,
-        "third_party_domains": sorted({h["domain"] for h in hosts}),
-    }
-    if trackers is not None:
-        facts.update(
-            known=known_list,
-            categories=sorted({k["category"] for k in known_list}),
-            advertising=[k["id"] for k in known_list if k["advertising"]],
-            session_replay=[k["id"] for k in known_list if k["session_replay"]],
-        )
-    return facts
-
-
-def parse_set_cookie(value: str, host: str) -> dict[str, Any]:
-    """A Set-Cookie header as a cookie fact (name, domain, flags)."""
-    parts = [p.strip() for p in value.split(";")]
-    name = parts[0].split("=", 1)[0].strip()
-    attributes: dict[str, str] = {}
-    for part in parts[1:]:
-        key, _, val = part.partition("=")
-        attributes[key.strip().lower()] = val.strip()
-    domain = attributes.get("domain", "").lstrip(".").lower() or host
-    return {
-        "name": name,
-        "domain": domain,
-        "host": host,
-        "path": attributes.get("path", "/"),
-        "secure": "secure" in attributes,
-        "httponly": "httponly" in attributes,
-        "samesite": attributes.get("samesite") or None,
-        "expires": attributes.get("expires") or attributes.get("max-age") or None,
-        "persistent": "expires" in attributes or "max-age" in attributes,
-    }
-
-
-def cookie_facts(records: Iterable[HttpRecord], first_party: set[str]) -> dict[str, Any] | None:
-    """The ``cookies`` namespace from HTTP headers (the browser adds what scripts set)."""
-    cookies: list[dict[str, Any]] = []
-    any_record = False
-    seen: set[tuple[str, str]] = set()
-    for record in records:
-        any_record = True
-        host = host_of(record.url)
-        for value in record.header_all("set-cookie"):
-            cookie = parse_set_cookie(value, host)
-            key = (cookie["name"], cookie["domain"])
-            if key in seen:
-                continue
-            seen.add(key)
-            cookie["third_party"] = registrable_domain(cookie["domain"]) not in first_party
-            cookie["evidence"] = [
-                {
-                    "type": "http",
-                    "url": record.url,
-                    "warc_record_id": record.record_id,
-                    "quote": value[:300],
-                    "observed_at": record.date,
-                }
-            ]
-            cookies.append(cookie)
-    if not any_record:
-        return None
-    return {"http": cookies}
 
 
 def security_facts(

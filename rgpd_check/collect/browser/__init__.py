@@ -1,0 +1,153 @@
+"""Browser mode: Debian's Chromium, driven by Playwright, every request through our client.
+
+``browse`` is called by ``collect.run.collect`` when ``CollectOptions.browser`` is true. It
+writes ``browser.jsonl`` and ``files/screenshot-entry*.png`` into the bundle and never
+raises for a misbehaving site or a missing browser: those are recorded as not collected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rgpd_check.collect.browser.chromium import (
+    LAUNCH_ARGS,
+    THIRD_PARTY_ALLOWED,
+    THIRD_PARTY_BLOCKED,
+    chromium_available,
+    find_chromium,
+    write_profile,
+)
+from rgpd_check.collect.browser.consent import known_platforms
+from rgpd_check.collect.browser.record import BROWSER_LOG, BrowserLog
+from rgpd_check.collect.browser.session import BrowserOptions, BrowserSession, key_documents
+from rgpd_check.collect.crawler import CrawlOutcome
+from rgpd_check.collect.net import NetClient
+from rgpd_check.evidence.bundle import EVENTS_LOG, BundleWriter
+from rgpd_check.evidence.jsonl import read_jsonl
+
+__all__ = [
+    "BROWSER_LOG",
+    "THIRD_PARTY_ALLOWED",
+    "THIRD_PARTY_BLOCKED",
+    "BrowserOptions",
+    "browse",
+    "chromium_available",
+    "find_chromium",
+]
+
+
+async def browse(
+    entry_urls: list[str],
+    crawl_outcome: CrawlOutcome,
+    net: NetClient,
+    bundle: BundleWriter,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Visit the entry pages and key documents in Chromium; returns a summary for the manifest."""
+    settings = BrowserOptions.from_dict(options)
+    log = BrowserLog(bundle)
+    executable = settings.executable or find_chromium()
+    if executable is None:
+        return _not_collected(
+            bundle,
+            log,
+            entry_urls,
+            "browser_unavailable",
+            "Chromium introuvable / Chromium not found",
+            settings,
+        )
+    from rgpd_check.knowledge import load_trackers
+
+    platforms = known_platforms(load_trackers())
+    documents = key_documents(list(read_jsonl(bundle.root / EVENTS_LOG)), settings.max_documents)
+    started = time.monotonic()
+    summary: dict[str, Any] = {"ran": False, "mode": settings.mode, "executable": executable}
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        return _not_collected(
+            bundle,
+            log,
+            entry_urls,
+            "browser_unavailable",
+            "Playwright absent / not installed",
+            settings,
+        )
+    with tempfile.TemporaryDirectory(prefix="rgpd-check-profile-") as tmp:
+        profile = write_profile(Path(tmp), settings.mode)
+        try:
+            async with async_playwright() as playwright:
+                context = await playwright.chromium.launch_persistent_context(
+                    str(profile),
+                    executable_path=executable,
+                    headless=True,
+                    args=list(LAUNCH_ARGS),
+                    ignore_https_errors=False,
+                    service_workers="block",
+                    locale="fr-FR",
+                    timezone_id="Europe/Paris",
+                    viewport={"width": 1280, "height": 800},
+                )
+                session = BrowserSession(context, net, bundle, log, settings, platforms)
+                try:
+                    await session.install()
+                    log.write(
+                        "session",
+                        mode=settings.mode,
+                        executable=executable,
+                        launch_args=list(LAUNCH_ARGS),
+                        fresh_profile=True,
+                        documents=[{"url": u, "type": t} for u, t in documents],
+                        storage_state=settings.storage_state is not None,
+                    )
+                    async with asyncio.timeout(settings.time_budget):
+                        await session.run(entry_urls, documents)
+                    summary["ran"] = True
+                except TimeoutError:
+                    summary["ran"] = True
+                    log.write("budget_exhausted", budget_seconds=settings.time_budget)
+                    bundle.event(
+                        "budget_exhausted", stage="browser", budget_seconds=settings.time_budget
+                    )
+                finally:
+                    log.write("browser", version=session.version, user_agent=session.user_agent)
+                    summary.update(
+                        chromium_version=session.version,
+                        user_agent=session.user_agent,
+                        pages_visited=session.pages_visited,
+                        requests=session.relay.count,
+                    )
+                    await context.close()
+        except Exception as exc:  # noqa: BLE001 - a browser crash is recorded, never fatal
+            if summary["ran"]:
+                log.write("error", stage="close", detail=f"{type(exc).__name__}: {exc}"[:500])
+            else:
+                return _not_collected(
+                    bundle,
+                    log,
+                    entry_urls,
+                    "browser_error",
+                    f"{type(exc).__name__}: {exc}",
+                    settings,
+                )
+    summary["duration_s"] = round(time.monotonic() - started, 2)
+    return summary
+
+
+def _not_collected(
+    bundle: BundleWriter,
+    log: BrowserLog,
+    entry_urls: list[str],
+    reason: str,
+    detail: str,
+    settings: BrowserOptions,
+) -> dict[str, Any]:
+    log.write("session", mode=settings.mode, ran=False, error=reason, detail=detail[:500])
+    bundle.event(
+        "fetch_failed", url=entry_urls[0], reason=reason, detail=detail[:500], purpose="browser"
+    )
+    return {"ran": False, "mode": settings.mode, "reason": reason, "detail": detail[:500]}
