@@ -17,7 +17,7 @@ from rgpd_check.facts import load_facts_schema, path_problem, validate_facts, va
         "dns.hosts.tool_example.a",  # any map key
         "documents.signals.min_age.value",
         "documents.signals.min_age.value.anything",  # {} accepts any sub-path
-        "browser.pages.0.cookies",  # untyped object accepts any sub-path
+        "context.stance.0.cookies",  # untyped object accepts any sub-path
         "documents.conflicts.*.whatever",  # items: {type: object}
         "crawl.evidence.*.warc_record_id",
     ],
