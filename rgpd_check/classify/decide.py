@@ -133,15 +133,15 @@ def classify(
     unknown = [
         weigher.assess(f)
         for f in risks
-        if f.result == "unknown" and severity_rank(f.severity) >= threshold
+        if f.result == "unknown"
+        and severity_rank(f.severity) >= threshold
+        and not (policy.precondition_failed == "not_applicable" and precondition_failed(f))
     ]
     gaps = [
         a for a in unknown if a.level is not None and policy.rank(a.level) > policy.rank(candidate)
     ]
     gaps.sort(key=lambda a: (-policy.rank(str(a.level)), -severity_rank(a.finding.severity)))
-    incomplete = policy.require_complete_collection and (
-        (facts.get("crawl") or {}).get("complete") is not True
-    )
+    incomplete = policy.require_complete_collection and not collection_complete(policy, facts)
     conclusive = policy.rank(candidate) >= policy.rank(policy.conclusive_from)
     result = Classification(
         level=candidate, computed_level=candidate, policy_version=policy.version
@@ -157,12 +157,18 @@ def classify(
         drivers = [a for a in counted if a.level == candidate]
         drivers.sort(key=lambda a: (-severity_rank(a.finding.severity), a.finding.rule))
         result.reasons = [_reason(a.finding, lang, "decisive") for a in drivers]
-        if not drivers and candidate == ceiling and ceiling != found:
-            basis = policy.recommended_basis
-            assert basis is not None
+        basis = policy.recommended_basis
+        if basis is not None and not drivers and candidate == ceiling and ceiling != found:
             result.reasons.append(
                 _policy_reason("policy:recommended-basis", basis.explain[lang], "ceiling")
             )
+        elif basis is not None and candidate == policy.order[0]:
+            result.reasons.append(
+                _policy_reason("policy:recommended-basis", basis.met[lang], "basis")
+            )
+            result.reasons += [
+                _reason(f, lang, "safeguard") for f in sorted(safeguards, key=_rule_id)
+            ]
         weighed = matched
     result.reasons += _adjustment_reasons(policy, lang, weighed, candidate)
     result.adjustments = sorted({adj.id for a in [*matched, *unknown] for adj in a.applied})
@@ -182,6 +188,21 @@ def classify(
         stance=result.override,
     )
     return result
+
+
+def precondition_failed(finding: Any) -> bool:
+    """The rule's ``requires`` was false (not unknown): it does not apply to this tool."""
+    return any(
+        str(line).startswith("requires → no_match") for line in getattr(finding, "trace", ())
+    )
+
+
+def collection_complete(policy: LevelPolicy, facts: Mapping[str, Any]) -> bool:
+    """Every page reached and every key document read."""
+    if (facts.get("crawl") or {}).get("complete") is not True:
+        return False
+    unreadable = set((facts.get("documents") or {}).get("types_unreadable") or [])
+    return not unreadable & set(policy.key_documents)
 
 
 def _worse(policy: LevelPolicy, unknown: list[Assessment], level: str) -> list[Assessment]:
@@ -239,6 +260,10 @@ def _adjustment_reasons(
         for adj in policy.adjustments
         if adj.id in mattered
     ]
+
+
+def _rule_id(finding: FindingLike) -> str:
+    return finding.rule
 
 
 def _reason(finding: FindingLike, lang: str, effect: str) -> dict[str, Any]:

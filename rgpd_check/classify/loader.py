@@ -53,7 +53,26 @@ REQUIRED = (
     "require_complete_collection",
     "texts",
 )
-OPTIONAL = ("groups", "protected", "adjustments", "recommended_basis", "actions")
+OPTIONAL = (
+    "key_documents",
+    "precondition_failed",
+    "groups",
+    "protected",
+    "adjustments",
+    "recommended_basis",
+    "actions",
+)
+DOCUMENT_TYPES = (
+    "privacy_policy",
+    "terms",
+    "legal_notice",
+    "dpa",
+    "subprocessors",
+    "cookie_policy",
+    "children_privacy",
+    "security",
+    "other",
+)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -238,7 +257,7 @@ class _Checker:
         self.keys(
             value,
             loc,
-            ("operator_kind", "safeguard_groups", "otherwise", "explain"),
+            ("operator_kind", "safeguard_groups", "otherwise", "explain", "met"),
             "recommended_basis",
         )
         safeguard_groups = self.text_list(
@@ -261,6 +280,7 @@ class _Checker:
             explain=self.texts(
                 value.get("explain"), (*loc, "explain"), "recommended_basis explain"
             ),
+            met=self.texts(value.get("met"), (*loc, "met"), "recommended_basis met"),
         )
 
     # -- the whole file ----------------------------------------------------------------------
@@ -307,6 +327,15 @@ class _Checker:
                 ("require_complete_collection",),
                 "require_complete_collection must be true or false",
             )
+        key_documents = self.choices(
+            root.get("key_documents", []), ("key_documents",), DOCUMENT_TYPES, "key_documents"
+        )
+        precondition = self.choice(
+            root.get("precondition_failed", "not_applicable"),
+            ("precondition_failed",),
+            ("not_applicable", "unknown"),
+            "precondition_failed",
+        )
         groups_raw = self.mapping(root.get("groups") or {}, ("groups",), "groups")
         groups = {
             name: self.group(str(name), value, ("groups", name))
@@ -349,6 +378,8 @@ class _Checker:
             conclusive_from=conclusive,
             unknown_blocks_from=blocks,
             require_complete_collection=bool(complete),
+            key_documents=tuple(key_documents),
+            precondition_failed=precondition,
             groups=groups,
             protected=protected,
             adjustments=adjustments,

@@ -70,6 +70,7 @@ class RecommendedBasis:
     safeguard_groups: tuple[str, ...]
     otherwise: str
     explain: Texts
+    met: Texts
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class LevelPolicy:
     conclusive_from: str
     unknown_blocks_from: str
     require_complete_collection: bool
+    key_documents: tuple[str, ...] = ()
+    precondition_failed: str = "not_applicable"
     groups: dict[str, Group] = field(default_factory=dict)
     protected: tuple[str, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
