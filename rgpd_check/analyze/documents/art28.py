@@ -38,8 +38,13 @@ def find_clauses(doc: Document) -> ClauseFinding:
     ]
     found: dict[str, tuple[int, int, int]] = {}
     for letter in LETTERS:
-        for rx in art.letters[letter].patterns:  # listed from the most to the least telling
-            for index in eligible:
+        spec = art.letters[letter]
+        attempts = [(rx, eligible) for rx in spec.patterns]  # most telling first
+        if spec.heading is not None:
+            under = [i for i in eligible if spec.heading.regex.search(doc.heading_text(i))]
+            attempts += [(rx, under) for rx in spec.heading_patterns]
+        for rx, indexes in attempts:
+            for index in indexes:
                 match = rx.regex.search(doc.ftext(index))
                 if match:
                     base = doc.fstarts[index]

@@ -69,6 +69,8 @@ def _at_start(doc: Document, index: int, start: int) -> bool:
 def _context_ok(doc: Document, pattern: PatternSpec, index: int, start: int) -> bool:
     if pattern.at_start and not _at_start(doc, index, start):
         return False
+    if pattern.in_table and not doc.sentences[index].is_table_row:
+        return False
     if pattern.also:
         text = doc.window(index, pattern.near, pattern.near) if pattern.near else doc.ftext(index)
         heading = doc.heading_text(index) if pattern.in_heading else ""

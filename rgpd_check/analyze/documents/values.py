@@ -150,10 +150,16 @@ def host(doc: Document, index: int, start: int, end: int) -> Any:
     base = doc.fstarts[index]
     trigger = start - base
     m_start, m_end = start - base, end - base
+    first_cell = sentence.find(" | ") if doc.sentences[index].is_table_row else -1
+
+    def near(s: int, e: int) -> bool:
+        if 0 <= first_cell and e <= first_cell:
+            return True  # a table row is about the company in its first cell
+        return (m_start - 80 <= s and e <= m_end + 60
+                and " | " not in sentence[min(e, m_end):max(s, m_start)])
+
     found = [(m.start(), m.end()) for m in places.provider_rx.finditer(sentence)
-             if not _in_address(sentence, m.start(), m.end())
-             and m_start - 80 <= m.start() and m.end() <= m_end + 60
-             and " | " not in sentence[min(m.end(), m_end):max(m.start(), m_start)]]
+             if not _in_address(sentence, m.start(), m.end()) and near(m.start(), m.end())]
     chosen: tuple[int, int] | None = None
     after = [span for span in found if span[0] >= trigger]
     for span in reversed(after):

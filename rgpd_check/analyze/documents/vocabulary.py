@@ -56,6 +56,7 @@ class PatternSpec:
     polarity: str = "affirm"
     value_required: bool = False
     at_start: bool = False
+    in_table: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class Letter:
     name_fr: str
     name_en: str
     patterns: tuple[Rx, ...]
+    heading: Rx | None = None
+    heading_patterns: tuple[Rx, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -438,7 +441,7 @@ def _pattern(body: Any, compiler: _Compiler, where: str, signal: str) -> Pattern
     if not isinstance(body, LDict):
         raise VocabularyError(f"{where}: a pattern of {signal} must be a mapping with 're'")
     known = {"id", "re", "lang", "also", "near", "in_heading", "intro", "exclude", "polarity",
-             "value_required", "at_start"}
+             "value_required", "at_start", "in_table"}
     for key in body:
         if key not in known:
             raise VocabularyError(f"{body.where(key)}: unknown key {key!r} in a pattern")
@@ -464,6 +467,7 @@ def _pattern(body: Any, compiler: _Compiler, where: str, signal: str) -> Pattern
         polarity=polarity,
         value_required=bool(body.get("value_required", False)),
         at_start=bool(body.get("at_start", False)),
+        in_table=bool(body.get("in_table", False)),
     )
 
 
@@ -518,10 +522,17 @@ def _art28(doc: LDict, compiler: _Compiler) -> Art28Vocab:
     letters: dict[str, Letter] = {}
     for letter in "abcdefgh":
         body = _require(letters_doc, letter, LDict)
+        under = body.get("under_heading")
+        if under is not None and not isinstance(under, LDict):
+            raise VocabularyError(f"{body.where('under_heading')}: expected a mapping")
         letters[letter] = Letter(
             letter=letter, name_fr=str(_require(body, "fr", str)),
             name_en=str(_require(body, "en", str)),
             patterns=compiler.rx_list(_require(body, "patterns", LList), body.where("patterns")),
+            heading=compiler.rx(_require(under, "heading", str), under.where("heading"))
+            if under is not None else None,
+            heading_patterns=compiler.rx_list(_require(under, "patterns", LList),
+                                              under.where("patterns")) if under else (),
         )
     extra = set(letters_doc) - set("abcdefgh")
     if extra:
