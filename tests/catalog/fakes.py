@@ -25,9 +25,7 @@ vendor:
 category: {category}
 urls:
   entry: [{url}]
-  documents:
-    - {{type: privacy_policy, url: https://{id}.example/confidentialite}}
-context:
+{documents}context:
   audience: [{audiences}]
   school_levels: [{levels}]
 facts:
@@ -52,6 +50,7 @@ def write_tool(
     audiences: str = "pupils-accounts",
     levels: str = "college, lycee",
     extra: str = "",
+    documents: bool = True,
 ) -> Path:
     """One tool file; ``extra`` is appended YAML (stance, alternatives…)."""
     root.mkdir(parents=True, exist_ok=True)
@@ -66,6 +65,11 @@ def write_tool(
             audiences=audiences,
             levels=levels,
             extra=extra,
+            documents=(
+                f"  documents:\n    - {{type: privacy_policy, url: https://{tool_id}.example/c}}\n"
+                if documents
+                else ""
+            ),
         ),
         encoding="utf-8",
     )

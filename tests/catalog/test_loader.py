@@ -32,7 +32,7 @@ def test_valid_catalog_loads(tmp_path: Path) -> None:
         "ecole",
     )
     assert beta.context.narrowed
-    assert beta.audit_urls == ["https://beta.example/", "https://beta.example/confidentialite"]
+    assert beta.audit_urls == ["https://beta.example/", "https://beta.example/c"]
     assert catalog.by_id["alpha"].facts[1].provenance.unverified
 
 
