@@ -69,6 +69,7 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
     dns = dns_facts(bundle.dns_entries(), (audit.get("options") or {}).get("dns_server"))
     if dns is not None:
         facts["dns"] = dns
+    tracking = tracker_namespaces(bundle, pages, records, first_party, _trackers())
     hosting = hosting_facts(
         HostingInputs(
             records=records,
@@ -79,12 +80,16 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
             documents=documents,
             crawl_complete=bool(facts["crawl"]["complete"]),
             audit_date=bundle.manifest.get("started_at"),
+            third_party_hosts={
+                str(h["host"])
+                for h in (tracking.get("trackers") or {}).get("third_party_hosts", [])
+            },
         ),
         _providers(),
     )
     if hosting is not None:
         facts["hosting"] = hosting
-    facts.update(tracker_namespaces(bundle, pages, records, first_party, _trackers()))
+    facts.update(tracking)
     security = security_facts(records, pages, entry_hosts, failures)
     if security is not None:
         facts["security"] = security

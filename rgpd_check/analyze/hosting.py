@@ -60,6 +60,8 @@ class HostingInputs:
     documents: dict[str, Any] | None = None
     crawl_complete: bool = False
     audit_date: str | None = None
+    # Third-party hosts the trackers analysis saw (static pages and, when it ran, the browser).
+    third_party_hosts: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -440,14 +442,18 @@ def _hosts_by_role(inputs: HostingInputs) -> dict[str, dict[str, set[str]]]:
             tool.setdefault(host, set())
     for host in tool:
         tool[host] |= addresses(host)
+    contacted: dict[str, set[str]] = {}
+    for record in inputs.records:  # browser requests are relayed and recorded too
+        if getattr(record, "ip", None):
+            contacted.setdefault(host_of(record.url), set()).add(str(record.ip))
     third: dict[str, set[str]] = {}
-    for host in sorted(resource_hosts):
-        if registrable_domain(host) in inputs.first_party or host in mail:
+    for host in sorted(resource_hosts | inputs.third_party_hosts):
+        if not host or registrable_domain(host) in inputs.first_party or host in mail:
             continue
         status = (dns_hosts.get(host) or {}).get("status")
-        if status in ("nxdomain", "no_answer"):
+        if status in ("nxdomain", "no_answer") and host not in contacted:
             continue  # no address: the browser cannot send it anything
-        third[host] = addresses(host)
+        third[host] = addresses(host) | contacted.get(host, set())
     return {
         "tool": {h: a for h, a in tool.items() if a or h in dns_hosts},
         "mail": {h: addresses(h) for h in sorted(mail)},

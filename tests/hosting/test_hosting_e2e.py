@@ -20,6 +20,7 @@ from tests import helpers
 from tests.helpers import cli_network_args
 from tests.hosting.mmdb import write_mmdb
 from tests.testweb import Site, TestWeb
+from tests.trackers.support import FAST_BROWSER, needs_chromium
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ipdata"
 TESTWEB_TSV = FIXTURES / "testweb.tsv"
@@ -346,6 +347,7 @@ def test_cli_ip_options(
                 "--ip-data",
                 str(TESTWEB_TSV),
                 "--no-ip-online",
+                "--no-browser",
                 "--format",
                 "json",
                 "--max-pages",
@@ -374,3 +376,35 @@ def test_cli_ip_options(
     assert done.value.code == 2
     assert "bad.tsv:1" in capsys.readouterr().err
     assert testweb.requests == []  # rejected before any request
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_third_party_seen_only_by_the_browser(testweb: TestWeb, tmp_path: Path) -> None:
+    testweb.add_site(Site("beacon.thirdparty.test", ip="127.0.0.7", pages={"/c": "ok"}))
+    script = (
+        '<script>fetch("https://" + "beacon" + ".thirdparty.test:${HTTPS_PORT}/c")'
+        ".catch(function () {});</script>"
+    )
+    testweb.add_site(
+        Site(
+            "tool.test",
+            ip="127.0.0.2",
+            pages={
+                "/": HOME.replace("</main>", f"{script}</main>"),
+                "/confidentialite": privacy("Rien."),
+            },
+        )
+    )
+    result = audit_site(
+        testweb,
+        [testweb.url("tool.test", https=True)],
+        tmp_path,
+        ip_data=(TESTWEB_TSV,),
+        browser=True,
+        browser_options=FAST_BROWSER,
+    )
+    assert testweb.requests_for("beacon.thirdparty.test")  # the browser really sent it
+    beacon = host(result.facts, "beacon.thirdparty.test")
+    assert beacon["role"] == "third_party" and beacon["countries"] == ["US"]
+    assert findings(result)["HOST-008"] == "match"
