@@ -66,6 +66,24 @@ def _at_start(doc: Document, index: int, start: int) -> bool:
     return offset <= skip + 3
 
 
+def _within_clause(doc: Document, regex: re.Pattern[str], index: int, start: int, end: int
+                   ) -> tuple[int, int]:
+    """Narrow a match that runs across a clause boundary to the clause that completes it.
+
+    "We do not sell data, but we share it with advertisers": the sharing is stated in the
+    clause after "but", and only there may a negation apply.
+    """
+    base = doc.fstarts[index]
+    sentence = doc.ftext(index)
+    boundaries = [b.end() for b in doc.vocab.cues.clause_boundary.regex.finditer(
+        sentence, start - base, end - base)]
+    for cut in reversed(boundaries):
+        match = regex.search(sentence, cut, len(sentence))
+        if match and match.end() <= end - base:
+            return base + match.start(), base + match.end()
+    return start, end
+
+
 def _context_ok(doc: Document, pattern: PatternSpec, index: int, start: int) -> bool:
     if pattern.at_start and not _at_start(doc, index, start):
         return False
@@ -102,6 +120,7 @@ def find_hits(doc: Document, spec: SignalSpec) -> list[Hit]:
             sentence = doc.sentences[index]
             if sentence.is_table_header:
                 continue
+            start, end = _within_clause(doc, pattern.rx.regex, index, start, end)
             if index not in verdicts:
                 text = doc.ftext(index)
                 verdicts[index] = not (

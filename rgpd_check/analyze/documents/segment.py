@@ -88,6 +88,8 @@ def _is_heading(text: str, is_item: bool, is_table: bool, single: bool) -> bool:
         return False
     if text.rstrip().endswith((".", ",", ";")) or len(text.split()) > 15:
         return False
+    if text.rstrip().endswith(":") and len(text.split()) > 3:
+        return False  # "The sub-processors are:" introduces a list, it is not a title
     return not text.startswith("(")
 
 
