@@ -841,9 +841,11 @@ def _source_facts(
     if not sources:
         return
     answered: dict[str, int] = {}
+    chosen: dict[str, int] = {}
     for ip in ips.values():
         for answer in ip["sources"]:
             answered[answer["source"]] = answered.get(answer["source"], 0) + 1
+        chosen[ip["source"]] = chosen.get(ip["source"], 0) + 1
     listed = []
     for source in sorted(sources.values(), key=lambda s: int(s.get("rank", 999))):
         item = {
@@ -867,6 +869,7 @@ def _source_facts(
             if source.get(k) is not None
         }
         item["answered"] = answered.get(str(source["name"]), 0)
+        item["used"] = chosen.get(str(source["name"]), 0)
         item["evidence"] = [_source_ref(item)]
         if source.get("data_date"):
             item["date"] = str(source["data_date"])
@@ -877,7 +880,8 @@ def _source_facts(
             item["version"] = label.strip(" —")
         listed.append(item)
     facts["ip_sources"] = listed
-    facts["stale_sources"] = [s["name"] for s in listed if s.get("stale") and s["answered"]]
+    # Stale data matters where a conclusion rests on it, not where a fresher source won.
+    facts["stale_sources"] = [s["name"] for s in listed if s.get("stale") and s["used"]]
     facts["disagreements"] = [
         {"host": h["host"], "role": h["role"], "ip": ip["ip"], **d, "evidence": ip["evidence"]}
         for h in hosts

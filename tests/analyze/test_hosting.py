@@ -445,6 +445,19 @@ def test_stale_builtin_data_is_flagged() -> None:
     assert results(facts)["HOST-011"] == "match"
 
 
+def test_stale_data_that_lost_to_fresher_data_is_no_warning() -> None:
+    facts = simple_tool(
+        "192.0.2.10",
+        answer("192.0.2.10", MMDB, 1, country="FR"),
+        answer("192.0.2.10", BUILTIN, 2, as_name="OVH SAS", country="FR"),
+        srcs=(MMDB, BUILTIN),
+    )
+    builtin = facts["ip_sources"][1]
+    assert (builtin["stale"], builtin["answered"], builtin["used"]) == (True, 1, 0)
+    assert facts["stale_sources"] == [] and results(facts)["HOST-011"] == "no_match"
+    assert host(facts, "tool.test")["confidence"] == "high"
+
+
 def test_bundles_without_source_lines_still_read() -> None:
     old = {
         "ip": "127.0.0.2",
