@@ -48,6 +48,14 @@ class BrowserRequest:
     set_cookie: list[str] = field(default_factory=list)
     initiator_type: str | None = None
     initiator_url: str | None = None
+    main_frame: bool | None = None
+
+    @property
+    def kind(self) -> str:
+        """Resource type, with an iframe's own document told apart from the page's."""
+        if self.resource_type == "document" and self.main_frame is False:
+            return "sub_frame"
+        return self.resource_type
 
     def evidence(self) -> dict[str, Any]:
         ref: dict[str, Any] = {
@@ -132,6 +140,7 @@ def load_browser_evidence(bundle: Bundle) -> BrowserEvidence | None:
                 set_cookie=list(entry.get("set_cookie") or []),
                 initiator_type=initiator.get("initiator_type"),
                 initiator_url=initiator.get("initiator_url"),
+                main_frame=entry.get("main_frame"),
             )
         )
     browser: dict[str, Any] = next((e for e in reversed(entries) if e.get("kind") == "browser"), {})
@@ -141,6 +150,25 @@ def load_browser_evidence(bundle: Bundle) -> BrowserEvidence | None:
         entries=entries,
         visits=[e for e in entries if e.get("kind") == "visit"],
         browser=browser,
+    )
+
+
+CONSENT_CATEGORIES = frozenset(
+    {
+        "advertising",
+        "analytics",
+        "session_replay",
+        "social",
+        "a_b_testing",
+        "customer_data_platform",
+    }
+)
+
+
+def needs_consent(tracker: Any) -> bool:
+    """Its purpose is never "strictly necessary" (ePrivacy art. 5(3)): consent first."""
+    return bool(tracker.advertising or tracker.session_replay) or (
+        tracker.category in CONSENT_CATEGORIES
     )
 
 
@@ -403,7 +431,7 @@ def _refusal(
     ids = set()
     for host in third_hosts:
         tracker = trackers.match_host(host) if trackers is not None else None
-        if tracker is not None and not tracker.consent_platform:
+        if tracker is not None and needs_consent(tracker):
             ids.add(tracker.id)
     fact["trackers"] = sorted(ids)
     before = {(c.get("name"), c.get("domain")) for c in evidence.jar([PHASE_LOAD]) or []}

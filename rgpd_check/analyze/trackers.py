@@ -28,6 +28,7 @@ from rgpd_check.analyze.browser_facts import (
     browser_record_ids,
     is_pupil_visit,
     load_browser_evidence,
+    needs_consent,
 )
 from rgpd_check.analyze.domains import host_of, registrable_domain
 from rgpd_check.analyze.filterlists import FilterMatcher
@@ -35,17 +36,6 @@ from rgpd_check.analyze.pages import FetchedPage
 from rgpd_check.evidence.bundle import Bundle
 from rgpd_check.evidence.warc import HttpRecord
 
-# Purposes that need consent (ePrivacy art. 5(3)): never "strictly necessary".
-CONSENT_CATEGORIES = frozenset(
-    {
-        "advertising",
-        "analytics",
-        "session_replay",
-        "social",
-        "a_b_testing",
-        "customer_data_platform",
-    }
-)
 # Services that only see the pupil's IP address in passing (no profiling purpose).
 PASSIVE_CATEGORIES = frozenset(
     {
@@ -159,7 +149,7 @@ def browser_observations(evidence: BrowserEvidence) -> list[Observation]:
             Observation(
                 request.url,
                 request.host,
-                request.resource_type,
+                request.kind,
                 "browser",
                 request.visit or request.frame_url or "",
                 is_pupil_visit(purposes.get(request.visit, set())),
@@ -281,7 +271,7 @@ def _known(hosts: dict[str, _Host], trackers: Any, eea: frozenset[str]) -> dict[
                 "advertising": bool(tracker.advertising),
                 "session_replay": bool(tracker.session_replay),
                 "receives_ip": bool(tracker.receives_ip),
-                "needs_consent": _needs_consent(tracker),
+                "needs_consent": needs_consent(tracker),
                 "hosts": [],
                 "modes": set(),
                 "seen_on": [],
@@ -337,12 +327,6 @@ def _known(hosts: dict[str, _Host], trackers: Any, eea: frozenset[str]) -> dict[
             {f"{k['owner']} ({k['owner_country']})" for k in known_list if k["non_eea_owner"]}
         ),
     }
-
-
-def _needs_consent(tracker: Any) -> bool:
-    return bool(tracker.advertising or tracker.session_replay) or (
-        tracker.category in CONSENT_CATEGORIES
-    )
 
 
 def _self_hosted(url: str) -> str | None:
@@ -485,7 +469,7 @@ class CookieJudge:
 
     def _essential(self, name: str, domain: str, tracker: Any, set_by: str | None) -> bool | None:
         """False: tracking purpose known; True: a known necessary cookie; None: cannot tell."""
-        if tracker is not None and _needs_consent(tracker):
+        if tracker is not None and needs_consent(tracker):
             return False
         if _TRACKING_COOKIE.match(name):
             return False

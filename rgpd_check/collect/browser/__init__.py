@@ -50,6 +50,15 @@ async def browse(
     """Visit the entry pages and key documents in Chromium; returns a summary for the manifest."""
     settings = BrowserOptions.from_dict(options)
     log = BrowserLog(bundle)
+    if _unreachable(crawl_outcome):
+        return _not_collected(
+            bundle,
+            log,
+            entry_urls,
+            "entry_unreachable",
+            "pages d’entrée injoignables / entry pages unreachable",
+            settings,
+        )
     executable = settings.executable or find_chromium()
     if executable is None:
         return _not_collected(
@@ -151,3 +160,19 @@ def _not_collected(
         "fetch_failed", url=entry_urls[0], reason=reason, detail=detail[:500], purpose="browser"
     )
     return {"ran": False, "mode": settings.mode, "reason": reason, "detail": detail[:500]}
+
+
+_NETWORK_FAILURES = ("dns_", "connect_", "tls_", "blocked_address", "total_timeout", "invalid_url")
+
+
+def _unreachable(crawl: CrawlOutcome) -> bool:
+    """No entry page answered the crawler for a network reason: the browser would not either.
+
+    A robots.txt refusal is not such a reason: a pupil's browser does not read robots.txt.
+    """
+    entry_failures = [f for f in crawl.failures if f.get("purpose") == "entry"]
+    return (
+        crawl.entry_ok == 0
+        and bool(entry_failures)
+        and all(str(f.get("reason", "")).startswith(_NETWORK_FAILURES) for f in entry_failures)
+    )

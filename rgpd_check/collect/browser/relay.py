@@ -120,6 +120,7 @@ class Relay:
             "resource_type": request.resource_type,
             "navigation": request.is_navigation_request(),
             "frame_url": _frame_url(request),
+            "main_frame": _main_frame(request),
         }
         body = request.post_data_buffer
         if body:
@@ -198,6 +199,13 @@ def _frame_url(request: Any) -> str | None:
         return str(url)
     parent = frame.parent_frame  # an iframe's own navigation: the frame is not committed yet
     return str(parent.url) if parent is not None else None
+
+
+def _main_frame(request: Any) -> bool | None:
+    try:
+        return bool(request.frame.parent_frame is None)
+    except PlaywrightError:
+        return None
 
 
 async def _safely(action: Any) -> None:
