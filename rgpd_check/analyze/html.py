@@ -20,6 +20,8 @@ _BLOCK_TAGS = (
     "nav|main|aside|pre|hr|figure|figcaption|address|details|summary|form|fieldset|legend"
 )
 _BLOCK_BOUNDARY = re.compile(rf"(?i)<(/?)({_BLOCK_TAGS})\b")
+_BLOCK_MARK = "\ue000"  # private-use character: where a block starts or ends
+_WHITESPACE = re.compile(r"\s+")
 _DROP_ALWAYS = "script, style, noscript, template, svg, head, iframe, object, embed, canvas"
 _BOILERPLATE = (
     "nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo], "
@@ -109,7 +111,8 @@ def parse_page(html: str, base_url: str) -> ParsedPage:
 
 def main_text(html: str) -> str:
     """Readable main text of a page: boilerplate stripped, one line per block."""
-    tree = LexborHTMLParser(_BLOCK_BOUNDARY.sub(lambda m: f"\n<{m.group(1)}{m.group(2)}", html))
+    marked = _BLOCK_BOUNDARY.sub(lambda m: f"{_BLOCK_MARK}<{m.group(1)}{m.group(2)}", html)
+    tree = LexborHTMLParser(marked)
     body = tree.body
     if body is None:
         return ""
@@ -124,11 +127,17 @@ def main_text(html: str) -> str:
         main = articles[0] if len(articles) == 1 else None
     if main is not None:
         _strip(main, _BOILERPLATE)
-        text = tidy(main.text(separator="", deep=True))
+        text = _block_text(main)
         if len(text) >= 200:
             return text
     _strip(body, _BOILERPLATE)
-    return tidy(body.text(separator="", deep=True))
+    return _block_text(body)
+
+
+def _block_text(node: LexborNode) -> str:
+    """Text with one line per block: source line breaks inside a paragraph are only spaces."""
+    text = _WHITESPACE.sub(" ", node.text(separator="", deep=True))
+    return tidy(text.replace(_BLOCK_MARK, "\n"))
 
 
 def _strip(node: LexborNode, selector: str) -> None:
