@@ -65,6 +65,7 @@ def test_unknown_macro_and_key_and_duplicate(tmp_path: Path) -> None:
 
 
 def test_missing_label_is_reported(tmp_path: Path) -> None:
-    folder = _broken(tmp_path, "labels.yaml", "  profiling: {fr: \"Profilage\", en: \"Profiling\"}\n", "")
+    line = '  profiling: {fr: "Profilage", en: "Profiling"}\n'
+    folder = _broken(tmp_path, "labels.yaml", line, "")
     with pytest.raises(VocabularyError, match=r"no label for profiling"):
         build_vocabulary(folder)
