@@ -121,10 +121,12 @@ def _common_evaluation_options(func: F) -> F:
 )
 @option(
     "--ip-online/--no-ip-online",
-    default=True,
+    default=False,
     show_default=True,
-    help="Demander aussi l'AS de chaque adresse à Team Cymru (DNS, via le résolveur de l'audit)"
-    " / also ask Team Cymru's DNS service for each address's AS.",
+    help="Demander aussi l'AS de chaque adresse au service DNS de Team Cymru (via le résolveur"
+    " de l'audit ; désactivé par défaut : Team Cymru demande d'être prévenu avant tout usage"
+    " par un logiciel) / also ask Team Cymru's DNS service for each address's AS (off by"
+    " default: Team Cymru asks software authors to tell them first).",
 )
 @option(
     "--browser/--no-browser",

@@ -5,8 +5,11 @@ each field from the best-ranked source that gave it (``analyze/hosting.py``):
 
 1. user files, ``--ip-data FILE`` in the order given: iptoasn.com's ``ip2asn-combined.tsv``
    (plain or ``.gz``) or MaxMind-format ``.mmdb`` (GeoLite2-ASN/Country, DB-IP…);
-2. online: Team Cymru's DNS origin lookups, asked through the audit's own resolver (so every
-   question is in ``dns.jsonl`` and obeys ``--dns-server``);
+2. online (``--ip-online``, off by default): Team Cymru's DNS origin lookups, asked through
+   the audit's own resolver (so every question is in ``dns.jsonl`` and obeys ``--dns-server``).
+   Off by default because Team Cymru asks to be told before software uses the service
+   (https://team-cymru.com/community-services/ip-asn-mapping), and the built-in data answers
+   without it;
 3. built-in: geoip2fast's GeoLite2-derived country + AS-name file, so the tool answers with no
    configuration and no network. It has AS names but no AS numbers, and it never answers for
    special-use addresses (loopback, private…), which user files and the online source may map.
