@@ -44,9 +44,9 @@ def _apply(func: F, decorators: list[Callable[[F], F]]) -> F:
 
 
 def _list_argument(func: F) -> F:
-    return click.argument(
-        "approved", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-    )(func)
+    return click.argument("approved", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
+        func
+    )
 
 
 def _common(func: F) -> F:

@@ -15,10 +15,10 @@ from typing import Any
 
 from rgpd_check import api
 from rgpd_check.errors import BundleError, InputError, RgpdCheckError
-from rgpd_check.evidence.bundle import EVIDENCE_DIRNAME, Bundle
+from rgpd_check.evidence.bundle import EVIDENCE_DIRNAME, Bundle, now_iso
 from rgpd_check.gate.model import ApprovedTool, Context
 from rgpd_check.gate.options import GateOptions
-from rgpd_check.gate.reports import latest_audit, new_audit_dir, set_latest
+from rgpd_check.gate.reports import latest_audit, new_audit_dir, record_audit
 
 
 @dataclass
@@ -148,6 +148,7 @@ def audit_live(tool: ApprovedTool, options: GateOptions) -> Evaluation:
     except InputError as exc:
         return _error("no-url", f"URL refusée : {exc}", f"URL rejected: {exc}")
     audit_dir = new_audit_dir(options.reports, tool.id)
+    started_at = now_iso()
     audit_options = api.AuditOptions(
         name=tool.name,
         net=options.net,
@@ -161,11 +162,32 @@ def audit_live(tool: ApprovedTool, options: GateOptions) -> Evaluation:
         command_line=options.command_line,
         **context,
     )
-    result = api.audit(urls, audit_dir, audit_options)
+    inputs = {"urls": urls, **context}
+    try:
+        result = api.audit(urls, audit_dir, audit_options)
+    except InputError:
+        raise  # bad rules, policy or options: the whole run stops (exit 2)
+    except Exception as exc:  # noqa: BLE001 - one broken tool never stops the gate
+        record_audit(
+            options.reports,
+            tool.id,
+            audit_dir,
+            started_at=started_at,
+            inputs=inputs,
+            result=None,
+            reason=f"{type(exc).__name__}: {exc}",
+        )
+        return _error(
+            "audit-failed",
+            f"l'audit a échoué : {type(exc).__name__}: {exc}",
+            f"the audit failed: {type(exc).__name__}: {exc}",
+            audit_dir,
+        )
+    complete = record_audit(
+        options.reports, tool.id, audit_dir, started_at=started_at, inputs=inputs, result=result
+    )
     evaluation = Evaluation(audit_dir=audit_dir, result=result)
-    if result.collected:
-        set_latest(audit_dir)
-    else:
+    if not complete:
         evaluation = _error(
             "audit-failed",
             "l'audit n'a rien pu collecter (site injoignable ?) : voir le rapport",

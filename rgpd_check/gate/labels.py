@@ -25,6 +25,8 @@ def level_label(level: str | None, lang: str = "fr") -> str:
 
 def level_text(level: str, lang: str = "fr") -> str:
     """Label and id, for messages: « Déconseillé » (deconseille)."""
-    return f"« {level_label(level, lang)} » ({level})" if lang == "fr" else (
-        f"'{level_label(level, lang)}' ({level})"
+    return (
+        f"« {level_label(level, lang)} » ({level})"
+        if lang == "fr"
+        else (f"'{level_label(level, lang)}' ({level})")
     )

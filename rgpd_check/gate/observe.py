@@ -6,6 +6,7 @@ the same policy; both levels are kept so the reader sees what the waiver hides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,22 +37,34 @@ class Observed:
     collection_complete: bool
 
 
+def _in_language(reasons: list[dict[str, Any]], findings: list[Any], lang: str) -> tuple:
+    """The classification's reasons with each rule's title in ``lang`` (others unchanged)."""
+    titles = {f.rule: f.title.get(lang) for f in findings}
+    return tuple({**r, "title": titles.get(r.get("rule")) or r.get("title")} for r in reasons)
+
+
 def observe(
     result: AuditResult,
     active_waivers: set[str],
     policy: LevelPolicy,
-    rules: RuleSet | None = None,
+    rules: Callable[[], RuleSet] | None = None,
 ) -> Observed:
-    """Read the report and facts of one evaluation; recompute the level without waived rules."""
+    """Read the report and facts of one evaluation; recompute the level without waived rules.
+
+    ``rules`` gives the rule set (loaded only when a waiver applies: loading is slow).
+    """
     report = result.report
     summary = report.get("summary") or {}
     hosting = result.facts.get("hosting") or {}
     waivable = frozenset(
         f.rule for f in result.findings if f.result in ("match", "unknown") and f.kind == "risk"
     )
-    kept = [f for f in result.findings if f.rule not in active_waivers]
-    classification = classify(kept, result.facts, "fr", policy, rules=rules)
-    english = classify(kept, result.facts, "en", policy, rules=rules)
+    classification = result.classification
+    if active_waivers & waivable:
+        kept = [f for f in result.findings if f.rule not in active_waivers]
+        classification = classify(
+            kept, result.facts, "fr", policy, rules=rules() if rules else None
+        )
     countries = hosting.get("tool_countries")
     seen = set(countries or []) | set(hosting.get("tool_non_eea_countries") or [])
     providers = hosting.get("tool_providers")
@@ -59,7 +72,10 @@ def observe(
     return Observed(
         level=str(result.classification.computed_level),
         level_with_waivers=classification.computed_level,
-        reasons={"fr": tuple(classification.reasons), "en": tuple(english.reasons)},
+        reasons={
+            lang: _in_language(classification.reasons, result.findings, lang)
+            for lang in ("fr", "en")
+        },
         waivable_rules=waivable,
         waived_rules=tuple(sorted(active_waivers & waivable)),
         tracker_domains=tuple(sorted(set(summary.get("tracker_domains") or []))),

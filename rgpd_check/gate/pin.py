@@ -34,8 +34,9 @@ class PinOutcome:
     baseline: dict[str, Any] | None = None
 
 
-def baseline_from(report: dict[str, Any], facts: dict[str, Any], audit: str,
-                  today: dt.date) -> dict[str, Any]:
+def baseline_from(
+    report: dict[str, Any], facts: dict[str, Any], audit: str, today: dt.date
+) -> dict[str, Any]:
     """The baseline of one report: what later runs compare with."""
     summary = report.get("summary") or {}
     hosting = facts.get("hosting") or {}
@@ -144,7 +145,9 @@ def pin(approved_path: Path, options: GateOptions) -> list[PinOutcome]:
                 outcomes.append(PinOutcome(tool.id, False, message))
                 continue
             baseline = baseline_from(
-                evaluation.result.report, evaluation.result.facts, evaluation.audit_dir.name,
+                evaluation.result.report,
+                evaluation.result.facts,
+                evaluation.audit_dir.name,
                 options.today,
             )
             baselines[index_of[tool.id]] = baseline

@@ -1,60 +1,67 @@
-"""The reports layout shared with ``catalog audit``: ``REPORTS/<tool-id>/<timestamp>/``.
+"""The reports layout, shared with ``catalog audit`` (:mod:`rgpd_check.catalog.layout`).
 
-``REPORTS/<tool-id>/latest`` is a plain text file naming the timestamp folder (not a symlink,
-so CI artifacts keep it). Only a complete audit becomes ``latest``.
+``REPORTS/<tool-id>/<timestamp>/`` holds one audit; it counts once its ``run.json`` is
+written; ``REPORTS/<tool-id>/latest`` names the current one. The gate reads ``latest`` in
+offline mode and, in live mode, records its audits the same way as a catalog batch so that
+``catalog build`` shows them too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
+from typing import Any
 
-from rgpd_check.evidence.bundle import EVIDENCE_DIRNAME, MANIFEST, write_atomic
-
-LATEST = "latest"
-STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+from rgpd_check.api import AuditResult
+from rgpd_check.catalog import layout
+from rgpd_check.evidence.bundle import now_iso
 
 
 def latest_audit(reports: Path, tool_id: str) -> Path | None:
-    """The folder ``latest`` points at, when it exists and holds an evidence bundle."""
-    pointer = reports / tool_id / LATEST
-    try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not name or "/" in name or "\\" in name or name in (".", ".."):
-        return None
-    folder = reports / tool_id / name
-    if not (folder / EVIDENCE_DIRNAME / MANIFEST).is_file():
-        return None
-    return folder
+    """The current complete audit of a tool (``latest``, else the newest complete one)."""
+    run = layout.latest(reports, tool_id)
+    return run.path if run is not None else None
 
 
-def bundle_status(audit_dir: Path) -> str | None:
-    """``complete``, ``interrupted``… as the manifest says, or None when unreadable."""
-    try:
-        manifest = json.loads((audit_dir / EVIDENCE_DIRNAME / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    status = manifest.get("status") if isinstance(manifest, dict) else None
-    return str(status) if status is not None else None
+def new_audit_dir(reports: Path, tool_id: str) -> Path:
+    """A fresh timestamp folder for one audit."""
+    return layout.new_run_dir(reports, tool_id)
 
 
-def new_audit_dir(reports: Path, tool_id: str, now: dt.datetime | None = None) -> Path:
-    """A fresh timestamp folder (suffixed when two audits start within the same second)."""
-    now = now or dt.datetime.now(dt.UTC)
-    stamp = now.astimezone(dt.UTC).strftime(STAMP_FORMAT)
-    base = reports / tool_id
-    candidate = base / stamp
-    counter = 1
-    while candidate.exists():
-        counter += 1
-        candidate = base / f"{stamp}-{counter}"
-    candidate.mkdir(parents=True)
-    return candidate
-
-
-def set_latest(audit_dir: Path) -> None:
-    """Point ``latest`` at ``audit_dir`` (atomically: readers never see half a name)."""
-    write_atomic(audit_dir.parent / LATEST, audit_dir.name + "\n")
+def record_audit(
+    reports: Path,
+    tool_id: str,
+    audit_dir: Path,
+    *,
+    started_at: str,
+    inputs: dict[str, Any],
+    result: AuditResult | None,
+    reason: str | None = None,
+) -> bool:
+    """Write the audit's ``run.json``; a complete audit becomes ``latest``. True if complete."""
+    record: dict[str, Any] = {
+        "tool_id": tool_id,
+        "started_at": started_at,
+        "inputs": inputs,
+        "context": {k: inputs.get(k) for k in ("audience", "school_level")},
+        "source": "rgpd-check ci --live",
+    }
+    if result is not None:
+        report = result.report
+        record.update(
+            level=report["level"],
+            computed_level=report["computed_level"],
+            level_label=report["level_label"],
+            audited_at=report["audited_at"],
+            collection=report["collection"]["status"],
+        )
+        if not result.collected and reason is None:
+            reason = "rien n'a pu être collecté / nothing could be collected"
+    record.update(status="failed" if reason else "complete", ended_at=now_iso())
+    if reason:
+        record["reason"] = reason
+    layout.write_run(audit_dir, record)
+    run = layout.read_run(audit_dir, tool_id)
+    if reason is None and run is not None and run.complete:
+        layout.set_latest(reports, tool_id, audit_dir.name)
+        return True
+    return False

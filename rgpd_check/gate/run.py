@@ -7,8 +7,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
+from functools import cache
 from pathlib import Path
 
+from rgpd_check.catalog.lock import batch_lock
 from rgpd_check.classify import load_policy
 from rgpd_check.errors import InputError
 from rgpd_check.gate.checks import check_tool
@@ -18,7 +20,7 @@ from rgpd_check.gate.observe import observe
 from rgpd_check.gate.options import GateOptions
 from rgpd_check.gate.result import FAIL, GateResult, Reason, ToolResult
 from rgpd_check.knowledge import load_countries
-from rgpd_check.rules import load_rules
+from rgpd_check.rules import RuleSet, load_rules
 
 Progress = Callable[[ApprovedTool, int, int], None]
 
@@ -66,15 +68,19 @@ def run_gate(
     tools = selected_tools(approved, options.only)
     check_paths(options)
     if not options.live and not options.reports.is_dir():
-        raise InputError(
-            f"--reports {options.reports}: dossier introuvable / folder not found"
-        )
+        raise InputError(f"--reports {options.reports}: dossier introuvable / folder not found")
     policy = load_policy(options.policy) if options.policy else load_policy()
     countries = load_countries()
-    ruleset = load_rules(list(options.rules), include_builtin=options.default_rules)
+
+    @cache
+    def ruleset() -> RuleSet:
+        return load_rules(list(options.rules), include_builtin=options.default_rules)
+
     results: list[ToolResult] = []
     rules_version = None
     with ExitStack() as stack:
+        if options.live:
+            stack.enter_context(batch_lock(options.reports))  # never beside a catalog batch
         if options.out is not None:
             work = options.out
             work.mkdir(parents=True, exist_ok=True)
@@ -87,8 +93,7 @@ def run_gate(
                 evaluation = audit_live(tool, options)
             else:
                 evaluation = evaluate_offline(tool, options, work)
-            item = ToolResult(tool=tool, audit_dir=evaluation.audit_dir,
-                              seconds=evaluation.seconds)
+            item = ToolResult(tool=tool, audit_dir=evaluation.audit_dir, seconds=evaluation.seconds)
             seen = None
             if evaluation.error_code is not None:
                 item.reasons.append(_error_reason(tool, evaluation))

@@ -7,17 +7,18 @@ an address announced from outside the EEA, its DPA text changes.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rgpd_check import api
-from rgpd_check.gate.reports import new_audit_dir, set_latest
+from rgpd_check.evidence.bundle import now_iso
+from rgpd_check.gate.reports import new_audit_dir, record_audit
 from tests.helpers import audit_site
 from tests.testweb import Route, Site, TestWeb
 
+FIXTURE_RULES = Path(__file__).parent / "fixtures" / "rules"
 TRACKER_HOST = "www.googletagmanager.com"
 # Test web addresses: 127.0.0.2-19 are "in France", 127.0.0.20-30 "in the United States".
 FR_IP = "127.0.0.9"
@@ -133,8 +134,14 @@ def audit_tool(web: TestWeb, reports: Path, tool_id: str, name: str, host: str,
     """Audit ``host`` into ``reports/<tool_id>/<timestamp>/`` and point ``latest`` at it."""
     audit_dir = new_audit_dir(reports, tool_id)
     options.setdefault("formats", ("json",))
-    result = audit_site(web, [web.url(host, https=True)], audit_dir, name=name, **options)
-    set_latest(audit_dir)
+    # The gate re-evaluates stored audits with its own rules: a small rule set is enough here.
+    options.setdefault("default_rules", False)
+    options.setdefault("rules", (FIXTURE_RULES,))
+    started_at = now_iso()
+    urls = [web.url(host, https=True)]
+    result = audit_site(web, urls, audit_dir, name=name, **options)
+    assert record_audit(reports, tool_id, audit_dir, started_at=started_at,
+                        inputs={"urls": urls}, result=result)
     return result
 
 
@@ -144,6 +151,3 @@ def replace_ip(web: TestWeb, host: str, ip: str) -> None:
     assert site is not None
     site.ip = ip
 
-
-def fast_crawl() -> dict[str, Any]:
-    return dataclasses.asdict(api.AuditOptions().crawl) | {"delay": 0}

@@ -39,9 +39,7 @@ def _level(item: ToolResult) -> str:
 
 def _row(display: str, item: ToolResult) -> str:
     tool = item.tool
-    first = next(
-        (r for r in item.sorted_reasons() if r.severity in (FAIL, WARN)), None
-    )
+    first = next((r for r in item.sorted_reasons() if r.severity in (FAIL, WARN)), None)
     summary = escape(first.text("fr")) if first else ""
     extra = sum(1 for r in item.reasons if r.severity in (FAIL, WARN)) - 1
     if extra > 0:
@@ -69,8 +67,7 @@ def render_markdown(result: GateResult) -> str:
         f" {MODES.get(result.mode, result.mode)}, {result.today.isoformat()}"
         + (", strict" if result.strict else ""),
         "",
-        "| | Outil / Tool | Niveau / Level | Accepté / Accepted | Ligne / Line |"
-        " Raison / Reason |",
+        "| | Outil / Tool | Niveau / Level | Accepté / Accepted | Ligne / Line | Raison / Reason |",
         "|---|---|---|---|---|---|",
     ]
     lines += [_row(display, item) for item in result.tools]
