@@ -1,6 +1,7 @@
 """Benchmark of the document reader on the labelled sets, each scored separately.
 
     python benchmarks/bench_reader.py [--set dev|real|all] [--verbose]
+    python benchmarks/bench_reader.py --explain FILE SIGNAL   (which pattern said what)
 
 dev:  tests/corpus/dev/labels/ (documents written for the project, FR/EN, all formats)
 real: tests/corpus/real_labels/ (published documents read in place from ../shared/corpus/real/,
@@ -36,11 +37,32 @@ SETS = {
 TARGETS = {"dev": 0.95, "real": 0.90}
 
 
+def explain(path: Path, signal: str) -> None:
+    """Print every hit of one signal in one document, with the pattern that produced it."""
+    from rgpd_check.analyze.documents.document import Document
+    from rgpd_check.analyze.documents.extract import extract_text
+    from rgpd_check.analyze.documents.matcher import find_hits
+    from rgpd_check.analyze.documents.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    extracted = extract_text(path.read_bytes(), filename=path.name)
+    doc = Document.build(extracted.text, extracted.lang, vocab)
+    for hit in find_hits(doc, vocab.signals[signal]):
+        sentence = " ".join(doc.otext(hit.index).split())
+        print(f"{hit.status:9s} {hit.pattern:24s} value={hit.value!r} scope={hit.scope!r}\n"
+              f"          «{sentence[:200]}»")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=["dev", "real", "all"], default="all")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every disagreement")
+    parser.add_argument("--explain", nargs=2, metavar=("FILE", "SIGNAL"),
+                        help="show the hits of one signal in one document")
     args = parser.parse_args(argv)
+    if args.explain:
+        explain(Path(args.explain[0]), args.explain[1])
+        return 0
     names = ["dev", "real"] if args.set == "all" else [args.set]
     status = 0
     for name in names:

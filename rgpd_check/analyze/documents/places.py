@@ -33,7 +33,7 @@ class PlaceHit:
 
 
 _NOT_HERE = re.compile(
-    r"\b(outside|beyond|out of|other than|hors|en dehors|autres? que|except|sauf)"
+    r"\b(outside|beyond|out of|other than|hors|en dehors|autres? que|except|sauf|from|depuis)"
     r"( of| de| d.)?( the| l.| la| le| du)?\s?$")
 
 

@@ -95,10 +95,13 @@ def read_text(text: str, *, url: str | None = None, lang: str | None = None,
 
 
 def read_document(data: bytes, *, content_type: str | None = None, filename: str | None = None,
-                  url: str | None = None) -> dict[str, Any]:
-    """Extract then read one document (HTML, Markdown, text, PDF or DOCX)."""
+                  url: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    """Extract then read one document (HTML, Markdown, text, PDF or DOCX).
+
+    ``lang`` ('fr'/'en') overrides the detected language of the document.
+    """
     extracted = extract_text(data, content_type=content_type, filename=filename)
-    result = read_text(extracted.text, url=url, lang=extracted.lang)
+    result = read_text(extracted.text, url=url, lang=lang or extracted.lang)
     result["format"] = extracted.format
     result["title"] = extracted.title
     return result

@@ -180,6 +180,8 @@ def host(doc: Document, index: int, start: int, end: int) -> Any:
         name = doc.text[o_start:o_end]
         rest = doc.text[o_end:doc.sentences[index].end]
     else:
+        if not re.search(r"host|heberg", doc.folded.folded[start:end]):
+            return None  # "stored on Acme Corp's servers" may be the group itself, not a host
         o_trigger = doc.folded.original_span(start, end)[0] - o_base
         legal = _legal_names(original[o_trigger:])
         label = re.search(r"(?:host|hébergeur|hebergeur|hébergement|hosting)\s*:\s*"
@@ -248,9 +250,15 @@ def subprocessors(doc: Document, index: int, start: int, end: int) -> Any:
 
 
 def places_value(doc: Document, index: int, start: int, end: int) -> Any:
-    """ISO codes of the places a storage statement names after its verb (or region name)."""
+    """ISO codes of the places a storage statement names after its verb, in its clause."""
+    base = doc.fstarts[index]
+    boundary = doc.vocab.cues.clause_boundary.regex.search(doc.ftext(index), end - base)
+    limit = base + boundary.start() if boundary else doc.fends[index]
+    if doc.sentences[index].is_table_row:
+        limit = doc.fends[index]  # the cells of a row describe one record
     hits = [hit for hit in find_places(doc, index)
-            if hit.fstart >= end or (hit.via == "region" and hit.fstart >= start)]
+            if (hit.fstart >= end or (hit.via == "region" and hit.fstart >= start))
+            and hit.fstart < limit]
     found = codes(hits, doc.vocab.places.eea)
     return found or None
 
