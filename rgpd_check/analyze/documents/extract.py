@@ -102,8 +102,10 @@ def _html(source: str) -> tuple[str, str | None, str | None]:
         from rgpd_check.analyze.html import main_text
     except ImportError:  # the crawler's extractor is optional for the reader
         from rgpd_check.analyze.documents.fmt_html import fallback_main_text as main_text
+    from rgpd_check.analyze.documents.fmt_html import prepare_html
+
     title, lang = html_title_and_lang(source)
-    return main_text(source), title, lang
+    return main_text(prepare_html(source)), title, lang
 
 
 def extract_text(data: bytes, *, content_type: str | None = None,

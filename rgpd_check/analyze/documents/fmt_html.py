@@ -7,6 +7,7 @@ fallback only keeps the reader working on its own (block tags become line breaks
 from __future__ import annotations
 
 import re
+from html import escape
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -32,6 +33,37 @@ def _walk(node: LexborNode, out: list[str]) -> None:
         _walk(child, out)
         if block:
             out.append("\n")
+
+
+def prepare_html(html: str) -> str:
+    """Keep the structure the reader needs through text extraction.
+
+    Page extractors put every table cell on its own line, which loses what a row says
+    ("France | 15", "OVH SAS | Hosting | France"), and drop list bullets, which tell a list
+    of sub-processors from prose: rows become ``cell | cell`` paragraphs, items get "- ".
+    """
+    lowered = html.lower()
+    if "<table" not in lowered and "<li" not in lowered:
+        return html
+    tree = LexborHTMLParser(html)
+    for item in tree.css("li"):
+        first = item.child
+        if first is not None:
+            first.insert_before("- ")
+        else:
+            item.insert_child("- ")
+    for table in reversed(tree.css("table")):
+        rows = []
+        for row in table.css("tr"):
+            cells = [re.sub(r"\s+", " ", cell.text(separator=" ")).strip()
+                     for cell in row.css("th, td")]
+            cells = [c for c in cells if c]
+            if cells:
+                rows.append("<p>" + escape(" | ".join(cells)) + "</p>")
+        replacement = LexborHTMLParser("<div>" + "".join(rows) + "</div>").css_first("div")
+        if replacement is not None:
+            table.replace_with(replacement)
+    return tree.html or html
 
 
 def fallback_main_text(html: str) -> str:

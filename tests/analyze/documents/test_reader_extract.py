@@ -113,3 +113,31 @@ def test_format_detection_order() -> None:
     assert detect_format(b"<!DOCTYPE html><html></html>") == "html"
     assert detect_format(b"# T\n\n- a\n- b\n\n[x](https://y)") == "markdown"
     assert detect_format(b"just words", "text/plain") == "text"
+
+
+HTML_STRUCTURE = (
+    "<html><body><main><h1>Privacy</h1><p>Our sub-processors are:</p><ul><li>Hetzner Online "
+    "GmbH (Germany) – hosting</li><li><b>Brevo SAS</b> (France) – e-mail</li></ul><p>Minimum "
+    "age by country:</p><table><tr><th>Country</th><th>Age</th></tr><tr><td>France</td>"
+    "<td>15</td></tr><tr><td>Germany</td><td>16</td></tr></table><p>This paragraph is long "
+    "enough to be taken as the main content of the page by the extractor, with words to spare "
+    "and a few more for good measure.</p></main></body></html>"
+)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_html_tables_and_lists_keep_their_structure(shared: bool,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    if not shared:
+        real_import = builtins.__import__
+
+        def no_html_module(name: str, *args: Any, **kwargs: Any) -> Any:
+            if name == "rgpd_check.analyze.html":
+                raise ImportError(name)
+            return real_import(name, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "__import__", no_html_module)
+    text = extract_text(HTML_STRUCTURE.encode(), filename="p.html").text
+    assert "- Hetzner Online GmbH (Germany) – hosting" in text
+    assert "- Brevo SAS (France) – e-mail" in text
+    assert "France | 15" in text and "Country | Age" in text
