@@ -7,6 +7,7 @@ the attribution exact; exception rules (``@@``) of a list are honoured within th
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,9 @@ class FilterMatcher:
 
     @classmethod
     def from_bundle(cls, bundle: Bundle) -> FilterMatcher | None:
-        """None when the audit was given no filter list."""
+        """None when the audit was given no filter list (or ``adblock`` is not installed)."""
+        if importlib.util.find_spec("adblock") is None:
+            return None  # facts stay absent: not checked, never "nothing found"
         lists = []
         for meta in bundle.entries(FILTERLISTS_LOG):
             path = bundle.root / str(meta.get("file", ""))

@@ -169,6 +169,7 @@ def tracker_facts(
     trackers: Any,
     eea: frozenset[str],
     matcher: FilterMatcher | None,
+    modes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The ``trackers`` namespace from what pages (static or browser) make a browser contact."""
     hosts: dict[str, _Host] = {}
@@ -232,7 +233,7 @@ def tracker_facts(
             fact["filter_list"] = matched_hosts[name]["list"]
         host_facts.append(fact)
     facts: dict[str, Any] = {
-        "modes": sorted({o.mode for o in observations}) or ["static"],
+        "modes": sorted(set(modes or ()) | {o.mode for o in observations}),
         "third_party_hosts": host_facts,
         "third_party_domains": sorted({h["domain"] for h in host_facts}),
         "self_hosted_analytics": [self_hosted[k] for k in sorted(self_hosted)],
@@ -528,6 +529,7 @@ def cookie_facts(
     set_by = {(c["name"], c["domain"]): c.get("set_by") for c in attempted}
     stored_raw = browser.jar(PRE_CONSENT)
     if stored_raw is not None:
+        preset = _storage_state_cookies(browser)
         stored = []
         for raw in stored_raw:
             cookie = _jar_cookie(raw)
@@ -535,10 +537,14 @@ def cookie_facts(
                 set_by, cookie
             )
             judge.annotate(cookie, origin)
+            if (cookie["name"], cookie["domain"]) in preset:
+                cookie["from_storage_state"] = True  # the saved login's, not the page's
             stored.append(cookie)
         facts["browser_stored"] = stored
         facts["non_essential_before_consent"] = sorted(
-            f"{c['name']} ({c['domain']})" for c in stored if c["essential"] is False
+            f"{c['name']} ({c['domain']})"
+            for c in stored
+            if c["essential"] is False and not c.get("from_storage_state")
         )
         facts["third_party_stored"] = sorted(
             f"{c['name']} ({c['domain']})" for c in stored if c["third_party"]
@@ -592,6 +598,14 @@ def _attempted(browser: BrowserEvidence, judge: CookieJudge) -> list[dict[str, A
     return [found[k] for k in sorted(found)]
 
 
+def _storage_state_cookies(browser: BrowserEvidence) -> set[tuple[str, str]]:
+    return {
+        (str(c.get("name")), str(c.get("domain") or "").lstrip("."))
+        for entry in browser.of_kind("storage_state")
+        for c in entry.get("cookies") or []
+    }
+
+
 def _jar_cookie(raw: dict[str, Any]) -> dict[str, Any]:
     expires = raw.get("expires")
     persistent = isinstance(expires, int | float) and expires > 0
@@ -633,9 +647,14 @@ def tracker_namespaces(
     if browser is not None and ran:
         observations += browser_observations(browser)
     namespaces: dict[str, dict[str, Any]] = {}
-    if any(page.parsed is not None for page in pages) or ran:
+    modes = (["static"] if any(page.parsed is not None for page in pages) else []) + (
+        ["browser"] if ran else []
+    )
+    if modes:
         matcher = FilterMatcher.from_bundle(bundle)
-        namespaces["trackers"] = tracker_facts(observations, first_party, trackers, eea, matcher)
+        namespaces["trackers"] = tracker_facts(
+            observations, first_party, trackers, eea, matcher, modes
+        )
     flagged = {
         str(h["host"])
         for h in namespaces.get("trackers", {}).get("third_party_hosts", [])

@@ -7,6 +7,7 @@ answer months later and a finding can name the list, its version, its SHA-256 an
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ class FilterList:
 
 def read_filter_list(path: Path) -> FilterList:
     """Read and check one list; raises InputError (exit 2) before any request is made."""
+    if importlib.util.find_spec("adblock") is None:
+        raise InputError(
+            "--filter-list demande le paquet Python « adblock » / needs the 'adblock' package"
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -27,7 +27,8 @@ def _results(findings: list[object]) -> dict[str, str]:
 def test_clean_tool_has_no_false_positive(testweb: TestWeb, tmp_path: Path) -> None:
     testweb.load_sites(CLEAN_SITES)
     result = audit_site(testweb, [testweb.url("propre.test", https=True)], tmp_path,
-                        browser=True, filter_lists=(FILTER_LIST,), browser_options=FAST_BROWSER)
+                        browser=True, filter_lists=(FILTER_LIST,), browser_options=FAST_BROWSER,
+                        formats=("json",))
     facts = result.facts
     trackers, cookies, browser = facts["trackers"], facts["cookies"], facts["browser"]
     assert trackers["third_party_hosts"] == [] and trackers["known"] == []
@@ -57,7 +58,8 @@ def test_static_mode_sees_the_html_but_not_what_scripts_inject(
 ) -> None:
     testweb.load_sites(QUIZ_SITES)
     result = audit_site(testweb, [testweb.url("quiz-ecole.test", https=True)], tmp_path,
-                        net=allowed_networks(testweb), filter_lists=(FILTER_LIST,))
+                        net=allowed_networks(testweb), filter_lists=(FILTER_LIST,),
+                        formats=("json",))
     facts = result.facts
     assert "browser" not in facts  # not collected: absent, never empty
     assert set(facts["cookies"]) == {"http"}

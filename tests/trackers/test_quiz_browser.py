@@ -65,6 +65,7 @@ def run(testweb_session: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> I
         browser=True,
         filter_lists=(FILTER_LIST,),
         browser_options=FAST_BROWSER,
+        formats=("json",),
     )
     yield Run(result, out, web.requests, web.https_port)
     web.reset()

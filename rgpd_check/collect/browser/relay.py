@@ -194,6 +194,8 @@ def _frame_url(request: Any) -> str | None:
         frame = request.frame
     except PlaywrightError:  # service-worker requests have no frame
         return None
+    if frame is None:
+        return None
     url = frame.url
     if url:
         return str(url)
@@ -203,9 +205,10 @@ def _frame_url(request: Any) -> str | None:
 
 def _main_frame(request: Any) -> bool | None:
     try:
-        return bool(request.frame.parent_frame is None)
+        frame = request.frame
     except PlaywrightError:
         return None
+    return None if frame is None else frame.parent_frame is None
 
 
 async def _safely(action: Any) -> None:

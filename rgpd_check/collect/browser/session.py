@@ -28,7 +28,11 @@ from rgpd_check.collect.browser.record import (
 )
 from rgpd_check.collect.browser.relay import DEFAULT_MAX_REQUESTS, Relay
 from rgpd_check.collect.browser.snapshot import record_cookies, record_screenshot, record_storage
-from rgpd_check.collect.browser.storage_state import apply_storage_state, read_storage_state
+from rgpd_check.collect.browser.storage_state import (
+    apply_storage_state,
+    read_storage_state,
+    secret_cookies,
+)
 from rgpd_check.collect.net import PROJECT_URL, NetClient
 from rgpd_check.evidence.bundle import BundleWriter
 
@@ -103,6 +107,7 @@ class BrowserSession:
         self.user_agent = ""
         self.version = ""
         self.pages_visited = 0
+        self.secret: frozenset[tuple[str, str]] = frozenset()
 
     async def install(self) -> None:
         """Relay, instrumentation and DevTools capture, before any page loads."""
@@ -231,6 +236,7 @@ class BrowserSession:
         if self.options.storage_state is not None:
             state = read_storage_state(self.options.storage_state)
             await apply_storage_state(self.context, state, self.log)
+            self.secret = secret_cookies(state)
         for index, url in enumerate(entry_urls, start=1):
             self.log.phase = PHASE_LOAD
             loaded = await self.visit(page, url, "entry")
@@ -248,7 +254,7 @@ class BrowserSession:
         for url, doc_type in documents:
             await self.visit(page, url, f"document:{doc_type}")
             await record_storage(page, self.log)
-        await record_cookies(self.context, self.log)
+        await record_cookies(self.context, self.log, self.secret)
         if self.options.refuse:
             await self.visit(page, entry_urls[0], "refusal")  # still before any choice
             self.log.phase = PHASE_REFUSED
@@ -256,6 +262,6 @@ class BrowserSession:
             if refusal["clicked"]:
                 await self.settle()
                 await self.visit(page, entry_urls[0], "after_refusal")
-                await record_cookies(self.context, self.log)
+                await record_cookies(self.context, self.log, self.secret)
                 await record_storage(page, self.log)
         self.log.visit = ""

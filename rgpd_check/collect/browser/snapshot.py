@@ -24,12 +24,19 @@ _STORAGE_JS = load_js("storage.js")
 _COOKIE_FIELDS = ("name", "domain", "path", "expires", "httpOnly", "secure", "sameSite")
 
 
-async def record_cookies(context: BrowserContext, log: BrowserLog) -> list[dict[str, Any]]:
-    """The jar as the browser holds it (values cut: they are identifiers, not content)."""
+async def record_cookies(
+    context: BrowserContext, log: BrowserLog, secret: frozenset[tuple[str, str]] = frozenset()
+) -> list[dict[str, Any]]:
+    """The jar as the browser holds it (values cut: they are identifiers, not content).
+
+    ``secret`` (name, domain) pairs came from a saved login: their values are not recorded.
+    """
     cookies = []
     for cookie in await context.cookies():
         item: dict[str, Any] = {key: cookie.get(key) for key in _COOKIE_FIELDS}
-        item["value"] = str(cookie.get("value", ""))[:MAX_VALUE]
+        key = (str(cookie.get("name")), str(cookie.get("domain", "")).lstrip("."))
+        value = "<secret>" if key in secret else str(cookie.get("value", ""))[:MAX_VALUE]
+        item["value"] = value
         partition = cookie.get("partitionKey")
         if partition:
             item["partition_key"] = partition

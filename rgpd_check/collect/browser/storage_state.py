@@ -78,6 +78,13 @@ async def apply_storage_state(
     log.phase = previous
 
 
+def secret_cookies(state: dict[str, Any]) -> frozenset[tuple[str, str]]:
+    """(name, domain) of the saved login's cookies, whose values must not enter the log."""
+    return frozenset(
+        (str(c["name"]), str(c.get("domain") or "").lstrip(".")) for c in state["cookies"]
+    )
+
+
 def _cookie(raw: dict[str, Any]) -> dict[str, Any]:
     keys = ("name", "value", "domain", "path", "url", "expires", "httpOnly", "secure", "sameSite")
     cookie = {k: raw[k] for k in keys if k in raw and raw[k] is not None}

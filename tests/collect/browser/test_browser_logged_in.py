@@ -1,0 +1,113 @@
+"""A logged-in area audited from a saved Playwright storage state (``--storage-state``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rgpd_check.evidence.bundle import Bundle
+from tests.helpers import audit_site, cli_network_args
+from tests.testweb.model import Route, Site
+from tests.testweb.reqlog import LoggedRequest
+from tests.testweb.web import TestWeb
+from tests.trackers.support import FAST_BROWSER, needs_chromium
+
+SECRET = "S3CRET-session-7f3a"
+AREA = """<!doctype html><html lang="fr"><head><title>Ma classe</title>
+<script src="https://cdn.mesure-tiers.test:${HTTPS_PORT}/m.js"></script></head>
+<body><main><h1>Bienvenue dans votre classe</h1></main></body></html>"""
+
+
+def _home(request: LoggedRequest) -> Route | str:
+    if f"session={SECRET}" in (request.header("cookie") or ""):
+        return AREA
+    return Route(status=302, redirect="/connexion")
+
+
+def _site(web: TestWeb) -> None:
+    web.add_site(Site("classe.test", pages={
+        "/": Route(dynamic=_home),
+        "/connexion": "<html><body><form><input name='login'></form></body></html>",
+    }))
+    web.add_site(Site("cdn.mesure-tiers.test", pages={
+        "/m.js": Route(body="localStorage.setItem('m', '1');", content_type="text/javascript"),
+    }))
+
+
+def _state(web: TestWeb, path: Path) -> Path:
+    origin = web.url("classe.test", https=True).rstrip("/")
+    path.write_text(json.dumps({
+        "cookies": [{"name": "session", "value": SECRET, "domain": "classe.test", "path": "/",
+                     "expires": -1, "httpOnly": True, "secure": True, "sameSite": "Lax"}],
+        "origins": [{"origin": origin,
+                     "localStorage": [{"name": "eleve_prefs", "value": "police-dys"}]}],
+    }))
+    return path
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_logged_in_area_is_audited_from_a_storage_state(testweb: TestWeb, tmp_path: Path) -> None:
+    _site(testweb)
+    state = _state(testweb, tmp_path / "state.json")
+    out = tmp_path / "audit"
+    result = audit_site(testweb, [testweb.url("classe.test", https=True)], out, browser=True,
+                        storage_state=state, browser_options={**FAST_BROWSER, "keylog": False},
+                        formats=("json",))
+    # Ground truth: the server saw the saved session cookie from the browser, and answered
+    # with the logged-in page (which the crawler, without a session, never got).
+    browser_hits = [r for r in testweb.requests_for("classe.test")
+                    if "Chrome" in (r.header("user-agent") or "") and r.path == "/"]
+    assert browser_hits and all(SECRET in (r.header("cookie") or "") for r in browser_hits)
+    facts = result.facts
+    assert facts["browser"]["authenticated"] is True
+    assert facts["browser"]["pages"][0]["final_url"] == testweb.url("classe.test", https=True)
+    hosts = {h["host"]: h for h in facts["trackers"]["third_party_hosts"]}
+    assert hosts["cdn.mesure-tiers.test"]["modes"] == ["browser"]  # only behind the login
+    storage = {s["key"]: s for s in facts["browser"]["storage"]}
+    assert storage["eleve_prefs"]["value"] == "police-dys"
+    assert not storage["eleve_prefs"]["third_party"]
+    session = next(c for c in facts["cookies"]["browser_stored"] if c["name"] == "session")
+    assert session["from_storage_state"] is True
+    assert "session (classe.test)" not in facts["cookies"]["non_essential_before_consent"]
+    # The saved login's secret is not written to the browser log (the WARC keeps the request
+    # headers as sent: an authenticated bundle is confidential).
+    assert SECRET not in (Bundle.open(out).root / "browser.jsonl").read_text()
+    assert Bundle.open(out).audit["authenticated"] is True
+
+
+def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "rgpd_check", *args], capture_output=True,
+                          text=True, env={**os.environ, **env}, timeout=120)
+
+
+def test_storage_state_needs_the_browser(testweb: TestWeb, tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"cookies": [], "origins": []}')
+    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"), "--no-browser",
+                  "--storage-state", str(state), *cli_network_args(testweb))
+    assert result.returncode == 2 and "--storage-state" in result.stderr
+    assert testweb.requests == []
+
+
+def test_a_broken_storage_state_stops_before_any_request(testweb: TestWeb, tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"cookies": [{"name": "x"}]}')
+    # Any executable stands for Chromium here: the file is rejected before the browser starts.
+    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"), "--browser",
+                  "--storage-state", str(state), *cli_network_args(testweb),
+                  RGPD_CHECK_CHROMIUM="/bin/sh")
+    assert result.returncode == 2, result.stderr
+    assert "cookie" in result.stderr and testweb.requests == []
+
+
+def test_browser_asked_for_but_missing_is_an_input_error(testweb: TestWeb, tmp_path: Path) -> None:
+    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"), "--browser",
+                  *cli_network_args(testweb), RGPD_CHECK_CHROMIUM=str(tmp_path / "none"))
+    assert result.returncode == 2 and "Chromium" in result.stderr
+    assert testweb.requests == []
