@@ -32,7 +32,8 @@ _MAX_URL = 100
 _GENERIC = re.compile(
     r"(?i)^(here|ici|this (page|link)|cette page|ce lien|link|lien|click here|cliquez ici|"
     r"available here|accessible here|disponible ici|this list|cette liste|the list|la liste|"
-    r"see here|voir ici|read more|en savoir plus|learn more)$")
+    r"see here|voir ici|read more|en savoir plus|learn more|(this |ce |le |our |notre )?"
+    r"(form|formulaire|contact form|formulaire de contact))$")
 
 
 def _link(match: re.Match[str]) -> str:

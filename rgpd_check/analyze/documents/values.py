@@ -17,7 +17,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
 _FORMS = (
     r"S\.?A\.?S\.?U?\b|SAS\b|SARL\b|S\.A\.(?!\w)|SA\b|Inc\.?|Ltd\.?|Limited\b|LLC\b|L\.L\.C\."
-    r"|B\.V\.|BV\b|GmbH\b|AG\b|PLC\b|plc\b|SE\b|S\.L\.|S\.r\.l\.|Corp\.?|Corporation\b|Oy\b"
+    r"|B\.V\.|BV\b|GmbH\b|AG\b|PLC\b|plc\b|SE\b|S\.L\.|S\.r\.l\.|Corporation\b|Corp\.?|Oy\b"
+    r"|Unlimited Company\b|DAC\b"
     r"|AB\b|N\.V\.|NV\b|SASU\b"
 )
 _WORD = r"[A-Z0-9][\w&'’.-]*"
@@ -206,18 +207,9 @@ def host(doc: Document, index: int, start: int, end: int) -> Any:
 
 
 def contact(doc: Document, index: int, start: int, end: int) -> Any:
-    """An e-mail address, else a URL, else the postal line near a DPO mention."""
-    indexes = _window(doc, index, 2, 2)
-    email = _email(doc, indexes)
-    if email:
-        return email
-    url = _url(doc, _window(doc, index, 0, 1))
-    if url:
-        return url
-    for i in _window(doc, index, 0, 1):
-        if re.search(r"\d", doc.otext(i)) and i != index:
-            return doc.otext(i).strip()
-    return None
+    """The e-mail address near a DPO mention, else a URL (None when only a postal address)."""
+    email = _email(doc, _window(doc, index, 2, 2))
+    return email or _url(doc, _window(doc, index, 0, 1))
 
 
 def subprocessors(doc: Document, index: int, start: int, end: int) -> Any:
