@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from rgpd_check.evidence.bundle import MANIFEST, Bundle, BundleWriter, sha256_fi
 from rgpd_check.findings import Finding
 from rgpd_check.render import render_all
 from rgpd_check.report import build_report, slugify
+from rgpd_check.resources import rules_dir
 from rgpd_check.rules import RuleSet, load_rules
 from rgpd_check.rules import evaluate as evaluate_rules
 
@@ -126,7 +128,25 @@ def _context_extras(options: AuditOptions, stored: dict[str, Any] | None = None)
 
 
 def _ruleset(options: AuditOptions) -> RuleSet:
-    return load_rules(list(options.rules), include_builtin=options.default_rules)
+    """Load (and validate) the rules once per set of files and their modification times.
+
+    Batches and the CI gate evaluate many audits with the same rules; validating every rule's
+    embedded tests each time would dominate their run time.
+    """
+    files = [*(rules_dir() for _ in [0] if options.default_rules), *options.rules]
+    stamp = tuple(
+        (str(path), path.stat().st_mtime_ns)
+        for root in files
+        for path in sorted([root] if root.is_file() else root.rglob("*.yaml"))
+    )
+    return _cached_rules(tuple(options.rules), options.default_rules, stamp)
+
+
+@lru_cache(maxsize=8)
+def _cached_rules(
+    paths: tuple[Path, ...], default_rules: bool, _stamp: tuple[object, ...]
+) -> RuleSet:
+    return load_rules(list(paths), include_builtin=default_rules)
 
 
 def audit(urls: list[str], out_dir: Path, options: AuditOptions | None = None) -> AuditResult:

@@ -34,4 +34,4 @@ def audit_site(web: TestWeb, urls: list[str], out: Path, *, net: dict[str, Any] 
 def cli_network_args(web: TestWeb) -> list[str]:
     """The same settings as CLI arguments."""
     return ["--dns-server", web.dns_server, "--ca-bundle", str(web.ca_path),
-            "--allow-address", "127.0.0.0/8", "--delay", "0", "--timeout", "3"]
+            "--allow-address", "127.0.0.0/8", "--delay", "0", "--timeout", "3", "--no-browser"]

@@ -38,13 +38,14 @@ def test_audit_writes_three_schema_valid_reports_and_the_evidence(testweb: TestW
     assert "<html" in (tmp_path / "report.html").read_text() and "EduPad" in (tmp_path / "report.md").read_text()
 
 
-def test_loopback_hosting_is_unknown_so_never_green(testweb: TestWeb, tmp_path: Path) -> None:
+def test_unlocated_addresses_leave_location_rules_unknown(testweb: TestWeb, tmp_path: Path) -> None:
+    """Loopback addresses have no country in the built-in data: never 'hosted in the EEA'."""
     testweb.load_sites(SITES)
     result = audit_site(testweb, [testweb.url("edu-pad.test", https=True)], tmp_path)
-    host_rules = [f for f in result.findings if f.family == "hosting" and f.kind == "risk"]
-    assert host_rules and all(f.result != "match" for f in host_rules)
-    assert result.classification.level not in ("recommande", "precautions") or not any(
-        f.result == "unknown" for f in host_rules)
+    by_rule = {f.rule: f for f in result.findings}
+    assert by_rule["HOST-001"].result == "unknown"
+    assert "tool_non_eea_countries" not in result.facts["hosting"]
+    assert result.classification.level not in ("recommande", "precautions")
 
 
 def test_third_party_hosts_use_registrable_domains_of_special_use_names(testweb: TestWeb, tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_options_come_from_environment_variables(testweb: TestWeb, tmp_path: Pat
     testweb.add_site(Site("tool.test", pages={"/": "<p>x</p>"}))
     env = {"RGPD_CHECK_DNS_SERVER": testweb.dns_server, "RGPD_CHECK_ALLOW_ADDRESS": "127.0.0.0/8",
            "RGPD_CHECK_DELAY": "0", "RGPD_CHECK_LANG": "en", "RGPD_CHECK_FORMAT": "json",
-           "RGPD_CHECK_OUT": str(tmp_path)}
+           "RGPD_CHECK_OUT": str(tmp_path), "RGPD_CHECK_BROWSER": "false"}
     result = run("audit", testweb.url("tool.test"), env=env)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.glob("report.*")) == ["report.json"]
