@@ -104,7 +104,8 @@ def resolve(doc: Document, hits: list[Hit], value_kind: str | None) -> SignalRes
         return SignalResult()
     quotes: list[Quote] = []
     seen: set[int] = set()
-    for hit in chosen:
+    # A body sentence says more than a heading: quote headings only when nothing else says it.
+    for hit in sorted(chosen, key=lambda h: (doc.sentences[h.index].is_heading, h.fstart)):
         if hit.index in seen:
             continue
         seen.add(hit.index)
