@@ -20,14 +20,14 @@ def security_facts(
 ) -> dict[str, Any] | None:
     """The ``security`` namespace (GDPR art. 32 baseline) for the tool's entry hosts."""
     entry_records = [r for r in records if host_of(r.url) in entry_hosts]
-    if not entry_records:
+    tls_failures = [
+        f for f in failures if f.get("reason") == "tls_error" and host_of(f["url"]) in entry_hosts
+    ]
+    if not entry_records and not tls_failures:
         return None
     facts: dict[str, Any] = {"evidence": []}
     https_records = [r for r in entry_records if r.url.startswith("https://")]
     http_roots = [r for r in entry_records if r.url.startswith("http://")]
-    tls_failures = [
-        f for f in failures if f.get("reason") == "tls_error" and host_of(f["url"]) in entry_hosts
-    ]
     if https_records:
         facts["https"] = True
         hsts_values = [r.header("strict-transport-security") for r in https_records]
@@ -41,7 +41,7 @@ def security_facts(
             facts["tls_version"] = versions[0]
     elif tls_failures:
         facts["https"] = False
-    if tls_failures:
+    if tls_failures or https_records:  # checked: an empty list means "none seen"
         facts["tls_errors"] = sorted(
             {f"{f['url']}: {f.get('detail', '')}"[:300] for f in tls_failures}
         )
