@@ -151,3 +151,13 @@ def replace_ip(web: TestWeb, host: str, ip: str) -> None:
     assert site is not None
     site.ip = ip
 
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``rgpd-check ARGS`` in this process: exit code, standard output, standard error."""
+    from rgpd_check.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err

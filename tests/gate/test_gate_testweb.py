@@ -9,23 +9,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from rgpd_check.cli import main
 from rgpd_check.gate import GateOptions, load_approved, pin
 from rgpd_check.gate.reports import latest_audit
-from tests.gate.sites import (
-    audit_tool,
-    home,
-    locate_loopback,
-    serve_tracker,
-    tool_site,
-    write_ip2asn,
-)
+from tests.gate.sites import audit_tool, home, run_cli, tool_site
 from tests.helpers import cli_network_args
 from tests.testweb import TestWeb
 
@@ -51,26 +41,6 @@ def write_list(path: Path, *entries: str) -> Path:
     path.write_text("version: 1\ntools:\n  " + "  ".join(entries), encoding="utf-8")
     load_approved(path)  # the test writes valid lists
     return path
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
-
-
-@pytest.fixture
-def web(testweb: TestWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestWeb]:
-    """The test web with a tracker host and loopback addresses placed by an ip2asn file."""
-    locate_loopback(monkeypatch, write_ip2asn(tmp_path / "ip2asn.tsv"))
-    serve_tracker(testweb)
-    yield testweb
-
-
-def fail_codes(result: Any, tool_id: str) -> set[str]:
-    [item] = [t for t in result.tools if t.tool.id == tool_id]
-    return {r.code for r in item.reasons if r.severity == "fail"}
 
 
 def test_a_stricter_rule_and_a_waiver_offline(web: TestWeb, tmp_path: Path,
