@@ -100,17 +100,17 @@ def document_facts(
 
 
 def _document_text(page: FetchedPage) -> tuple[str | None, str | None, str | None, str, str | None]:
-    """(text, lang, title, format, error) of a fetched document."""
-    if page.parsed is not None:
-        return page.parsed.text, page.parsed.lang, page.parsed.title, "html", None
+    """(text, lang, title, format, error) of a fetched document.
+
+    HTML documents go through the reader's own extractor too: it keeps table rows (age
+    tables, sub-processor lists) and list items that the page-level main text flattens.
+    """
     if page.record is None or not page.ok:
         return None, None, None, "", "not fetched"
     if page.record.truncated:
         return None, None, None, page.content_type, "document tronqué / truncated document"
-    try:
-        from rgpd_check.analyze.documents.extract import UnreadableDocument, extract_text
-    except ImportError:
-        return None, None, None, page.content_type, "reader unavailable"
+    from rgpd_check.analyze.documents.extract import UnreadableDocument, extract_text
+
     try:
         extracted = extract_text(
             page.body,
@@ -133,10 +133,8 @@ def _document_text(page: FetchedPage) -> tuple[str | None, str | None, str | Non
 def _read_signals(
     text: str, url: str, lang: str | None
 ) -> tuple[dict[str, Any] | None, str | None]:
-    try:
-        from rgpd_check.analyze.documents.read import read_text
-    except ImportError:
-        return None, None
+    from rgpd_check.analyze.documents.read import read_text
+
     try:
         result = read_text(text, url=url, lang=lang)
     except Exception as exc:  # noqa: BLE001 - recorded as unreadable, never as "nothing found"
@@ -148,10 +146,8 @@ def _read_signals(
 def _merge(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not items:
         return None
-    try:
-        from rgpd_check.analyze.documents.merge import merge_documents
-    except ImportError:
-        return None
+    from rgpd_check.analyze.documents.merge import merge_documents
+
     merged: dict[str, Any] = merge_documents(
         [{"url": i["url"], "type": i["type"], "signals": i["signals"]} for i in items]
     )
