@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -91,18 +92,22 @@ def evaluate_offline(tool: ApprovedTool, options: GateOptions, work: Path) -> Ev
     return evaluation
 
 
-def _catalog_tool(catalog_id: str | None) -> Any:
-    """The catalog entry, when the catalog package is there and knows the id."""
-    if catalog_id is None:
-        return None
+@cache
+def _catalog_tools() -> dict[str, Any]:
+    """The catalog's tools by id, read once per process (empty without a usable catalog)."""
     try:
         from rgpd_check.catalog.loader import load_catalog
     except ImportError:
-        return None
+        return {}
     try:
-        return load_catalog().by_id.get(catalog_id)
+        return dict(load_catalog().by_id)
     except RgpdCheckError:
-        return None
+        return {}
+
+
+def _catalog_tool(catalog_id: str | None) -> Any:
+    """The catalog entry of an approved tool given by catalog id, if the catalog knows it."""
+    return _catalog_tools().get(catalog_id) if catalog_id else None
 
 
 def _stored_urls(options: GateOptions, tool: ApprovedTool) -> list[str]:

@@ -54,6 +54,15 @@ class ToolResult:
     audit_dir: Path | None = None
     audited_at: str | None = None
     seconds: float = 0.0
+    # The audited tool's name when the list gives only a catalog id.
+    audited_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How people know the tool: the list's name, else the audit's, else the id."""
+        if self.tool.name != self.tool.id or not self.audited_name:
+            return self.tool.name
+        return self.audited_name
 
     @property
     def status(self) -> str:

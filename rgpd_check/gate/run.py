@@ -106,6 +106,7 @@ def run_gate(
                 item.level_with_waivers = seen.level_with_waivers
                 item.waived = list(seen.waived_rules)
                 item.audited_at = seen.audited_at
+                item.audited_name = (evaluation.result.report.get("tool") or {}).get("name")
             item.reasons += check_tool(
                 tool, seen, options.today, strict=options.strict, is_eea=countries.is_eea
             )

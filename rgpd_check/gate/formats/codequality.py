@@ -22,7 +22,7 @@ def render_codequality(result: GateResult) -> str:
     for item, reason in flagged(result):
         issues.append(
             {
-                "description": f"{item.tool.name} [{item.tool.id}] : {reason.both()}",
+                "description": f"{item.name} [{item.tool.id}] : {reason.both()}",
                 "check_name": RULE_PREFIX + reason.code,
                 "fingerprint": fingerprint(display, item.tool.id, reason),
                 "severity": SEVERITIES[reason.severity],

@@ -11,7 +11,7 @@ MODES = {"offline": "hors ligne / offline", "live": "en direct / live"}
 
 def _tool_line(display: str, item: ToolResult) -> str:
     tool = item.tool
-    head = f"{MARKS[item.status]} {tool.name} [{tool.id}] ({display}:{tool.line})"
+    head = f"{MARKS[item.status]} {item.name} [{tool.id}] ({display}:{tool.line})"
     if item.level_with_waivers is None:
         return head
     level = item.level_with_waivers

@@ -32,7 +32,7 @@ def _testcase(suite: ET.Element, display: str, item: ToolResult) -> str | None:
     first = failures[0]
     element = ET.SubElement(case, kind, message=first.both(), type=first.code)
     header = (
-        f"{item.tool.name} [{item.tool.id}] — {display}:{item.tool.line}"
+        f"{item.name} [{item.tool.id}] — {display}:{item.tool.line}"
         f" — niveau / level: {level_label(item.level_with_waivers)}"
         f"; accepté / accepted: {item.tool.accepted_level}"
     )

@@ -46,7 +46,7 @@ def _row(display: str, item: ToolResult) -> str:
         summary += f" (+{extra})"
     cells = [
         ICONS[item.status],
-        f"{escape(tool.name)} (`{tool.id}`)",
+        f"{escape(item.name)} (`{tool.id}`)",
         _level(item),
         escape(level_label(tool.accepted_level)),
         f"`{display}:{tool.line}`".replace("|", "\\|"),
@@ -76,7 +76,7 @@ def render_markdown(result: GateResult) -> str:
         lines += ["", "### Détails / Details"]
     for item in details:
         tool = item.tool
-        title = f"#### {ICONS[item.status]} {escape(tool.name)} — `{display}:{tool.line}`"
+        title = f"#### {ICONS[item.status]} {escape(item.name)} — `{display}:{tool.line}`"
         lines += ["", title, ""]
         if tool.conditions:
             conditions = "; ".join(escape(c) for c in tool.conditions)

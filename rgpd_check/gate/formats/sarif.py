@@ -44,7 +44,7 @@ def render_sarif(result: GateResult) -> str:
                 "ruleIndex": index[reason.code],
                 "level": LEVELS[reason.severity],
                 "message": {
-                    "text": f"{item.tool.name} [{item.tool.id}] ({display}:{reason.line}):"
+                    "text": f"{item.name} [{item.tool.id}] ({display}:{reason.line}):"
                     f" {reason.both()}"
                 },
                 "locations": [
