@@ -172,6 +172,12 @@ def catalog_validate(catalog_dir: Path | None) -> None:
     help="Durée maximale par outil (s) / time budget per tool.",
 )
 @option("--user-agent", help="User-Agent envoyé / User-Agent to send.")
+@option(
+    "--browser/--no-browser",
+    default=None,
+    help="Visiter aussi avec Chromium (défaut : si Chromium est présent) / also visit with"
+    " Chromium (default: when Chromium is found).",
+)
 @click.pass_context
 def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opts: Any) -> None:
     """Audite tous les outils du catalogue, en parallèle, avec reprise après interruption.
@@ -208,7 +214,15 @@ def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opt
     crawl = CrawlOptions(
         max_pages=opts["max_pages"], delay=opts["delay"], time_budget=opts["time_budget"]
     )
+    browser = opts["browser"]
+    if browser is None or browser:
+        from rgpd_check.collect.browser.chromium import chromium_available
+
+        if browser and not chromium_available():
+            raise InputError("Chromium introuvable / Chromium not found (--no-browser)")
+        browser = chromium_available()
     base = api.AuditOptions(
+        browser=browser,
         lang=opts["lang"],
         net=net,
         crawl=crawl,

@@ -106,12 +106,13 @@ def read_run(run_dir: Path, tool_id: str) -> RunInfo | None:
 
 
 def _reports_complete(run_dir: Path) -> bool:
+    """The evidence was closed as complete and the report written (readers parse it later)."""
     try:
         manifest = json.loads((run_dir / EVIDENCE_DIRNAME / MANIFEST).read_text("utf-8"))
-        json.loads((run_dir / REPORT_JSON).read_text("utf-8"))
+        report_size = (run_dir / REPORT_JSON).stat().st_size
     except (OSError, ValueError):
         return False
-    return isinstance(manifest, dict) and manifest.get("status") == "complete"
+    return isinstance(manifest, dict) and manifest.get("status") == "complete" and report_size > 0
 
 
 def _run_dirs(reports: Path, tool_id: str) -> list[Path]:
@@ -132,19 +133,31 @@ def incomplete_runs(reports: Path, tool_id: str) -> list[Path]:
     return [p for p in _run_dirs(reports, tool_id) if read_run(p, tool_id) is None]
 
 
+def _pointer(reports: Path, tool_id: str) -> str:
+    try:
+        name = (tool_dir(reports, tool_id) / LATEST).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return name if name and "/" not in name and name not in (".", "..") else ""
+
+
 def latest(reports: Path, tool_id: str) -> RunInfo | None:
     """The run ``latest`` points at when complete; else the newest complete run."""
-    pointer = tool_dir(reports, tool_id) / LATEST
-    try:
-        name = pointer.read_text(encoding="utf-8").strip()
-    except OSError:
-        name = ""
-    if name and "/" not in name and name not in (".", ".."):
+    name = _pointer(reports, tool_id)
+    if name:
         run = read_run(tool_dir(reports, tool_id) / name, tool_id)
         if run is not None and run.complete:
             return run
     complete = [r for r in runs(reports, tool_id) if r.complete]
     return complete[-1] if complete else None
+
+
+def latest_among(reports: Path, tool_id: str, known: list[RunInfo]) -> RunInfo | None:
+    """:func:`latest` when every run was already read (the site reads them all anyway)."""
+    complete = [r for r in known if r.complete]
+    name = _pointer(reports, tool_id)
+    pointed = [r for r in complete if r.name == name]
+    return pointed[0] if pointed else (complete[-1] if complete else None)
 
 
 def set_latest(reports: Path, tool_id: str, run_name: str) -> None:

@@ -80,20 +80,15 @@ class _Writer:
 
     def __init__(self, theme: SiteTheme, labels: Labels, root: Path, common: dict[str, Any]):
         self.env = theme.environment()
+        # Shared values are globals: partials imported without context are then cached.
+        self.env.globals.update(common)
         self.theme = theme
         self.labels = labels
         self.root = root
-        self.common = common
         self.pages = 0
 
     def page(self, template: str, path: str, **context: Any) -> None:
-        depth = path.count("/")
-        values = {
-            **self.common,
-            "root": "../" * depth,
-            "page_path": path,
-            **context,
-        }
+        values = {"root": "../" * path.count("/"), "page_path": path, **context}
         text = self.env.get_template(template).render(values)
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -144,7 +144,7 @@ def _tool_view(
     all_runs: list[layout.RunInfo] = []
     if reports is not None:
         all_runs = layout.runs(reports, tool.id)
-        latest = layout.latest(reports, tool.id)
+        latest = layout.latest_among(reports, tool.id, all_runs)
     for run in all_runs:
         href = None
         if run.complete:
