@@ -81,7 +81,8 @@ class BrowserEvidence:
 
     @property
     def ran(self) -> bool:
-        return self.session.get("ran", True) is not False
+        """Started and visited at least one page."""
+        return self.session.get("ran", True) is not False and bool(self.visits)
 
     @property
     def mode(self) -> str:
@@ -190,7 +191,9 @@ def browser_facts(
     """The ``browser`` namespace."""
     facts: dict[str, Any] = {"ran": evidence.ran, "mode": evidence.mode}
     if not evidence.ran:
-        facts["error"] = str(evidence.session.get("detail") or evidence.session.get("error"))
+        errors = [str(e.get("detail")) for e in evidence.of_kind("error") if e.get("detail")]
+        detail = evidence.session.get("detail") or evidence.session.get("error")
+        facts["error"] = str(detail or (errors[0] if errors else "no page visited"))
         return facts
     if evidence.browser.get("version"):
         facts["chromium_version"] = str(evidence.browser["version"])

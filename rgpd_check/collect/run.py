@@ -62,12 +62,20 @@ async def collect(
     )
     net = NetClient(net_options, resolver, bundle.http)
     browser_outcome: dict[str, Any] | None = None
+    launch: Any = None
     try:
+        if options.browser:
+            from rgpd_check.collect.browser import BrowserLaunch
+
+            launch = BrowserLaunch.start(options.browser_options)  # starts while we crawl
         crawl = await Crawler(entry_urls, crawl_options, net, bundle).run()
         if options.browser:
             from rgpd_check.collect.browser import browse
 
-            browser_outcome = await browse(entry_urls, crawl, net, bundle, options.browser_options)
+            launch, started = None, launch
+            browser_outcome = await browse(
+                entry_urls, crawl, net, bundle, options.browser_options, started
+            )
         await _dns_survey(resolver, entry_urls, crawl)
         await survey_mail_hosts(resolver, {registrable_domain(host_of(u)) for u in entry_urls})
         if ip_sources is None:
@@ -78,6 +86,8 @@ async def collect(
             for entry in await lookup_all(addresses, ip_sources):
                 log.write(entry)
     finally:
+        if launch is not None:  # the crawl failed: the browser started for nothing
+            await launch.close()
         await net.aclose()
     outcome = CollectOutcome(crawl=crawl, responses=net.requests_made, browser=browser_outcome)
     outcome.not_collected = list(crawl.failures)

@@ -8,9 +8,7 @@ raises for a misbehaving site or a missing browser: those are recorded as not co
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from rgpd_check.collect.browser.chromium import (
@@ -19,9 +17,9 @@ from rgpd_check.collect.browser.chromium import (
     THIRD_PARTY_BLOCKED,
     chromium_available,
     find_chromium,
-    write_profile,
 )
 from rgpd_check.collect.browser.consent import known_platforms
+from rgpd_check.collect.browser.launch import BrowserLaunch
 from rgpd_check.collect.browser.record import BROWSER_LOG, BrowserLog
 from rgpd_check.collect.browser.session import BrowserOptions, BrowserSession, key_documents
 from rgpd_check.collect.crawler import CrawlOutcome
@@ -31,6 +29,7 @@ from rgpd_check.evidence.jsonl import read_jsonl
 
 __all__ = [
     "BROWSER_LOG",
+    "BrowserLaunch",
     "THIRD_PARTY_ALLOWED",
     "THIRD_PARTY_BLOCKED",
     "BrowserOptions",
@@ -46,9 +45,27 @@ async def browse(
     net: NetClient,
     bundle: BundleWriter,
     options: dict[str, Any],
+    launch: BrowserLaunch | None = None,
 ) -> dict[str, Any]:
-    """Visit the entry pages and key documents in Chromium; returns a summary for the manifest."""
-    settings = BrowserOptions.from_dict(options)
+    """Visit the entry pages and key documents in Chromium; returns a summary for the manifest.
+
+    ``launch`` is a browser started earlier (while the crawler worked); it is closed here.
+    """
+    launch = launch or BrowserLaunch.start(options)
+    try:
+        return await _browse(entry_urls, crawl_outcome, net, bundle, launch)
+    finally:
+        await launch.close()
+
+
+async def _browse(
+    entry_urls: list[str],
+    crawl_outcome: CrawlOutcome,
+    net: NetClient,
+    bundle: BundleWriter,
+    launch: BrowserLaunch,
+) -> dict[str, Any]:
+    settings = launch.settings
     log = BrowserLog(bundle)
     if _unreachable(crawl_outcome):
         return _not_collected(
@@ -59,8 +76,7 @@ async def browse(
             "pages d’entrée injoignables / entry pages unreachable",
             settings,
         )
-    executable = settings.executable or find_chromium()
-    if executable is None:
+    if launch.executable is None:
         return _not_collected(
             bundle,
             log,
@@ -74,76 +90,53 @@ async def browse(
     platforms = known_platforms(load_trackers())
     documents = key_documents(list(read_jsonl(bundle.root / EVENTS_LOG)), settings.max_documents)
     started = time.monotonic()
-    summary: dict[str, Any] = {"ran": False, "mode": settings.mode, "executable": executable}
     try:
-        from playwright.async_api import async_playwright
-    except ImportError:
+        launched = await launch.result()
+    except Exception as exc:  # noqa: BLE001 - a browser that cannot start is recorded
         return _not_collected(
-            bundle,
-            log,
-            entry_urls,
-            "browser_unavailable",
-            "Playwright absent / not installed",
-            settings,
+            bundle, log, entry_urls, "browser_error", f"{type(exc).__name__}: {exc}", settings
         )
-    with tempfile.TemporaryDirectory(prefix="rgpd-check-profile-") as tmp:
-        profile = write_profile(Path(tmp), settings.mode)
-        try:
-            async with async_playwright() as playwright:
-                context = await playwright.chromium.launch_persistent_context(
-                    str(profile),
-                    executable_path=executable,
-                    headless=True,
-                    args=list(LAUNCH_ARGS),
-                    ignore_https_errors=False,
-                    service_workers="block",
-                    locale="fr-FR",
-                    timezone_id="Europe/Paris",
-                    viewport={"width": 1280, "height": 800},
-                )
-                session = BrowserSession(context, net, bundle, log, settings, platforms)
-                try:
-                    await session.install()
-                    log.write(
-                        "session",
-                        mode=settings.mode,
-                        executable=executable,
-                        launch_args=list(LAUNCH_ARGS),
-                        fresh_profile=True,
-                        documents=[{"url": u, "type": t} for u, t in documents],
-                        storage_state=settings.storage_state is not None,
-                    )
-                    async with asyncio.timeout(settings.time_budget):
-                        await session.run(entry_urls, documents)
-                    summary["ran"] = True
-                except TimeoutError:
-                    summary["ran"] = True
-                    log.write("budget_exhausted", budget_seconds=settings.time_budget)
-                    bundle.event(
-                        "budget_exhausted", stage="browser", budget_seconds=settings.time_budget
-                    )
-                finally:
-                    log.write("browser", version=session.version, user_agent=session.user_agent)
-                    summary.update(
-                        chromium_version=session.version,
-                        user_agent=session.user_agent,
-                        pages_visited=session.pages_visited,
-                        requests=session.relay.count,
-                    )
-                    await context.close()
-        except Exception as exc:  # noqa: BLE001 - a browser crash is recorded, never fatal
-            if summary["ran"]:
-                log.write("error", stage="close", detail=f"{type(exc).__name__}: {exc}"[:500])
-            else:
-                return _not_collected(
-                    bundle,
-                    log,
-                    entry_urls,
-                    "browser_error",
-                    f"{type(exc).__name__}: {exc}",
-                    settings,
-                )
-    summary["duration_s"] = round(time.monotonic() - started, 2)
+    summary: dict[str, Any] = {"ran": False, "mode": settings.mode, "executable": launch.executable}
+    session = BrowserSession(launched.context, net, bundle, log, settings, platforms)
+    try:
+        await session.install()
+        log.write(
+            "session",
+            mode=settings.mode,
+            executable=launch.executable,
+            launch_args=list(LAUNCH_ARGS),
+            fresh_profile=True,
+            documents=[{"url": u, "type": t} for u, t in documents],
+            storage_state=settings.storage_state is not None,
+        )
+        async with asyncio.timeout(settings.time_budget):
+            await session.run(entry_urls, documents)
+        summary["ran"] = True
+    except TimeoutError:
+        summary["ran"] = True
+        log.write("budget_exhausted", budget_seconds=settings.time_budget)
+        bundle.event("budget_exhausted", stage="browser", budget_seconds=settings.time_budget)
+    except Exception as exc:  # noqa: BLE001 - a browser crash is recorded, never fatal
+        log.write("error", stage="session", detail=f"{type(exc).__name__}: {exc}"[:500])
+        summary["ran"] = session.pages_visited > 0
+        if not summary["ran"]:
+            bundle.event(
+                "fetch_failed",
+                url=entry_urls[0],
+                reason="browser_error",
+                detail=f"{type(exc).__name__}: {exc}"[:500],
+                purpose="browser",
+            )
+            summary.update(reason="browser_error", detail=str(exc)[:500])
+    finally:
+        log.write("browser", version=session.version, user_agent=session.user_agent)
+    summary.update(
+        chromium_version=session.version,
+        user_agent=session.user_agent,
+        pages_visited=session.pages_visited,
+        requests=session.relay.count,
+        duration_s=round(time.monotonic() - started, 2),
+    )
     return summary
 
 

@@ -232,12 +232,23 @@ class BrowserSession:
             await self.relay.settle(self.options.settle_quiet, self.options.settle_limit)
 
     async def run(self, entry_urls: list[str], documents: list[tuple[str, str]]) -> None:
+        """Documents, then entry pages (the first one last), then "refuse all" on that page.
+
+        Nothing before the click gives consent, so one page load of the first entry serves
+        the banner check, the screenshot, the storage, the key-logging probe and the refusal.
+        """
         page = await self.page()
         if self.options.storage_state is not None:
             state = read_storage_state(self.options.storage_state)
             await apply_storage_state(self.context, state, self.log)
             self.secret = secret_cookies(state)
-        for index, url in enumerate(entry_urls, start=1):
+        self.log.phase = PHASE_LOAD
+        for url, doc_type in documents:
+            await self.visit(page, url, f"document:{doc_type}")
+            await record_storage(page, self.log)
+        order = list(enumerate(entry_urls, start=1))
+        loaded = False
+        for index, url in [*order[1:], *order[:1]]:
             self.log.phase = PHASE_LOAD
             loaded = await self.visit(page, url, "entry")
             if loaded:
@@ -245,18 +256,12 @@ class BrowserSession:
             name = "screenshot-entry.png" if index == 1 else f"screenshot-entry-{index}.png"
             await record_screenshot(page, self.bundle, self.log, name)
             await record_storage(page, self.log)
-            if loaded and index == 1 and self.options.keylog:
-                # Typing gives no consent: later visits still show the pre-consent state.
-                self.log.phase = PHASE_KEYLOG
-                await keylog.probe(page, self.log)
-                await self.settle()
-        self.log.phase = PHASE_LOAD
-        for url, doc_type in documents:
-            await self.visit(page, url, f"document:{doc_type}")
-            await record_storage(page, self.log)
+        if loaded and self.options.keylog:
+            self.log.phase = PHASE_KEYLOG
+            await keylog.probe(page, self.log)
+            await self.settle()
         await record_cookies(self.context, self.log, self.secret)
-        if self.options.refuse:
-            await self.visit(page, entry_urls[0], "refusal")  # still before any choice
+        if self.options.refuse and loaded:
             self.log.phase = PHASE_REFUSED
             refusal = await consent.refuse(page, self.platforms, self.log)
             if refusal["clicked"]:

@@ -89,8 +89,8 @@ def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_storage_state_needs_the_browser(testweb: TestWeb, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     state.write_text('{"cookies": [], "origins": []}')
-    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"), "--no-browser",
-                  "--storage-state", str(state), *cli_network_args(testweb))
+    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"),
+                  "--storage-state", str(state), *cli_network_args(testweb), "--no-browser")
     assert result.returncode == 2 and "--storage-state" in result.stderr
     assert testweb.requests == []
 
@@ -99,15 +99,16 @@ def test_a_broken_storage_state_stops_before_any_request(testweb: TestWeb, tmp_p
     state = tmp_path / "state.json"
     state.write_text('{"cookies": [{"name": "x"}]}')
     # Any executable stands for Chromium here: the file is rejected before the browser starts.
-    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"), "--browser",
-                  "--storage-state", str(state), *cli_network_args(testweb),
+    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"),
+                  "--storage-state", str(state), *cli_network_args(testweb), "--browser",
                   RGPD_CHECK_CHROMIUM="/bin/sh")
     assert result.returncode == 2, result.stderr
     assert "cookie" in result.stderr and testweb.requests == []
 
 
 def test_browser_asked_for_but_missing_is_an_input_error(testweb: TestWeb, tmp_path: Path) -> None:
-    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"), "--browser",
-                  *cli_network_args(testweb), RGPD_CHECK_CHROMIUM=str(tmp_path / "none"))
+    result = _cli("audit", "https://classe.test/", "--out", str(tmp_path / "o"),
+                  *cli_network_args(testweb), "--browser",
+                  RGPD_CHECK_CHROMIUM=str(tmp_path / "none"))
     assert result.returncode == 2 and "Chromium" in result.stderr
     assert testweb.requests == []
