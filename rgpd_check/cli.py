@@ -17,6 +17,7 @@ import click
 
 from rgpd_check import __version__
 from rgpd_check.cli_catalog import catalog as catalog_group
+from rgpd_check.cli_diff import diff as diff_command
 from rgpd_check.cli_gate import ci as ci_group
 from rgpd_check.errors import (
     EXIT_CHECK_FAILED,
@@ -82,8 +83,9 @@ def _common_evaluation_options(func: F) -> F:
                 "--format",
                 "formats",
                 multiple=True,
-                type=click.Choice(FORMAT_CHOICES),
-                help="Formats écrits (défaut : les trois) / formats to write (default: all).",
+                type=click.Choice((*FORMAT_CHOICES, "pdf")),
+                help="Formats écrits (défaut : json, md, html ; pdf sur demande) / formats to "
+                "write (default: json, md, html; pdf on request).",
             ),
             option(
                 "--audience",
@@ -94,6 +96,12 @@ def _common_evaluation_options(func: F) -> F:
                 "--school-level",
                 type=click.Choice(["ecole", "college", "lycee"]),
                 help="Niveau scolaire (défaut : collège) / school level (default: collège).",
+            ),
+            option(
+                "--operator",
+                type=click.Choice(["state", "company", "association", "individual", "community"]),
+                help="Qui exploite l'outil (state : service de l'État ou de l'académie) / who "
+                "runs the tool (state: a State or academy service).",
             ),
         ]
     ):
@@ -320,15 +328,48 @@ def verify(ctx: click.Context, directory: Path) -> None:
     show_default=True,
     help="Langue du résumé / summary language.",
 )
-def read(source: str, fmt: str, lang: str) -> None:
+@option("--dns-server", metavar="HOST[:PORT]", help="Serveur DNS à utiliser / DNS server to use.")
+@option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Autoriser les adresses privées et locales / allow private and loopback addresses.",
+)
+@option(
+    "--allow-address",
+    "allow_address",
+    multiple=True,
+    metavar="CIDR",
+    help="Autoriser cette plage d'adresses (répétable) / allow this address range.",
+)
+@option(
+    "--ca-bundle",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Autorité de certification supplémentaire / extra trusted CA (PEM).",
+)
+def read(source: str, fmt: str, lang: str, **network: Any) -> None:
     """Analyse un document (HTML, Markdown, texte, PDF, DOCX) : politique, CGU, DPA…
 
     Reads one document (file or URL) and prints its signals: the art. 28(3) clauses present
     and missing for a DPA. Exit 2 when it cannot be read (e.g. a scanned PDF).
     """
+    from rgpd_check.collect.guard import parse_cidrs
+    from rgpd_check.collect.net import NetOptions
+    from rgpd_check.collect.resolver import parse_server
     from rgpd_check.reading import read_source
 
-    result = read_source(source)
+    try:
+        if network["dns_server"]:
+            parse_server(network["dns_server"])
+        networks = tuple(parse_cidrs(network["allow_address"]))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    net = NetOptions(
+        dns_server=network["dns_server"],
+        allow_private=network["allow_private_addresses"],
+        allowed_networks=networks,
+        ca_bundle=str(network["ca_bundle"]) if network["ca_bundle"] else None,
+    )
+    result = read_source(source, net)
     if fmt == "json":
         click.echo(json.dumps({"signals": result["signals"]}, indent=2, ensure_ascii=False))
     else:
@@ -388,6 +429,7 @@ def _evaluation_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "formats": tuple(opts["formats"]) or FORMAT_CHOICES,
         "audience": opts["audience"],
         "school_level": opts["school_level"],
+        "operator_kind": opts["operator"],
     }
 
 
@@ -407,6 +449,7 @@ def _summary(result: Any) -> None:
 
 cli.add_command(ci_group)
 cli.add_command(catalog_group)
+cli.add_command(diff_command)
 
 
 def main(argv: list[str] | None = None) -> None:

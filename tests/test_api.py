@@ -22,20 +22,40 @@ NONET = Path(__file__).parent / "fixtures" / "nonet"
 SITES = Path(__file__).parent / "testweb" / "sites"
 
 
-def test_audit_writes_three_schema_valid_reports_and_the_evidence(testweb: TestWeb, tmp_path: Path) -> None:
+def test_audit_writes_three_schema_valid_reports_and_the_evidence(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
     testweb.load_sites(SITES)
     result = audit_site(testweb, [testweb.url("edu-pad.test", https=True)], tmp_path, name="EduPad")
-    assert {p.name for p in tmp_path.iterdir()} >= {"report.json", "report.md", "report.html", "facts.json",
-                                                     "evidence"}
+    assert {p.name for p in tmp_path.iterdir()} >= {
+        "report.json",
+        "report.md",
+        "report.html",
+        "facts.json",
+        "evidence",
+    }
     report = json.loads((tmp_path / "report.json").read_text())
     assert report_errors(report) == []
     assert validate_facts(result.facts) == []
-    assert report["tool"] == {"id": "edupad", "name": "EduPad", "urls": [testweb.url("edu-pad.test", https=True)],
-                              "vendor": None}
+    assert report["tool"] == {
+        "id": "edupad",
+        "name": "EduPad",
+        "urls": [testweb.url("edu-pad.test", https=True)],
+        "vendor": None,
+    }
     assert report["lang"] == "fr" and report["context"]["is_default"] is True
     assert set(report["facts"]["documents"]["types"]) >= {"privacy_policy", "legal_notice", "terms"}
-    assert {f["family"] for f in report["findings"]} == {"hosting", "dpa", "minors", "trackers", "security"}
-    assert "<html" in (tmp_path / "report.html").read_text() and "EduPad" in (tmp_path / "report.md").read_text()
+    assert {f["family"] for f in report["findings"]} == {
+        "hosting",
+        "dpa",
+        "minors",
+        "trackers",
+        "security",
+    }
+    assert (
+        "<html" in (tmp_path / "report.html").read_text()
+        and "EduPad" in (tmp_path / "report.md").read_text()
+    )
 
 
 def test_unlocated_addresses_leave_location_rules_unknown(testweb: TestWeb, tmp_path: Path) -> None:
@@ -48,9 +68,13 @@ def test_unlocated_addresses_leave_location_rules_unknown(testweb: TestWeb, tmp_
     assert result.classification.level not in ("recommande", "precautions")
 
 
-def test_third_party_hosts_use_registrable_domains_of_special_use_names(testweb: TestWeb, tmp_path: Path) -> None:
-    page = ('<html><body><script src="https://cdn.tool.test:${HTTPS_PORT}/app.js"></script>'
-            '<img src="https://pixel.tracker-ads.test:${HTTPS_PORT}/p.gif"></body></html>')
+def test_third_party_hosts_use_registrable_domains_of_special_use_names(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    page = (
+        '<html><body><script src="https://cdn.tool.test:${HTTPS_PORT}/app.js"></script>'
+        '<img src="https://pixel.tracker-ads.test:${HTTPS_PORT}/p.gif"></body></html>'
+    )
     testweb.add_site(Site("www.tool.test", pages={"/": page}))
     result = audit_site(testweb, [testweb.url("www.tool.test", https=True)], tmp_path)
     trackers = result.facts["trackers"]
@@ -67,11 +91,19 @@ def test_evaluate_rebuilds_identical_facts_and_report_with_sockets_forbidden(
     (tmp_path / "facts.json").unlink()
     (tmp_path / "report.json").unlink()
     env = {**os.environ, "PYTHONPATH": f"{NONET}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
-                           env=env, capture_output=True, text=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert "network access is forbidden" in probe.stderr  # the guard really is active
-    run = subprocess.run([sys.executable, "-m", "rgpd_check", "evaluate", str(tmp_path)],
-                         env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "rgpd_check", "evaluate", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "facts.json").read_text() == facts_before
     report_after = json.loads((tmp_path / "report.json").read_text())
@@ -81,10 +113,17 @@ def test_evaluate_rebuilds_identical_facts_and_report_with_sockets_forbidden(
 def test_evaluate_in_english_and_another_context(testweb: TestWeb, tmp_path: Path) -> None:
     testweb.load_sites(SITES)
     audit_site(testweb, [testweb.url("classquiz.test", https=True)], tmp_path)
-    result = api.evaluate(tmp_path, api.AuditOptions(lang="en", audience="teachers", school_level="lycee"))
+    result = api.evaluate(
+        tmp_path, api.AuditOptions(lang="en", audience="teachers", school_level="lycee")
+    )
     assert result.report["lang"] == "en" and result.report["context"]["audience"] == "teachers"
-    assert result.report["level_label"] in ("Recommended", "Use with precautions", "Not recommended",
-                                            "Prohibited", "To be verified")
+    assert result.report["level_label"] in (
+        "Recommended",
+        "Use with precautions",
+        "Not recommended",
+        "Prohibited",
+        "To be verified",
+    )
     assert "pupil_age_min" not in result.facts["context"]
 
 
@@ -99,23 +138,38 @@ def test_a_dead_site_is_reported_as_not_collected(testweb: TestWeb, tmp_path: Pa
     assert "documents" not in result.facts and "trackers" not in result.facts  # absent, not empty
 
 
-def test_robots_refusal_of_the_policy_gives_a_verifier_not_green(testweb: TestWeb, tmp_path: Path) -> None:
-    home = '<html><body><a href="/privacy">Privacy policy</a><a href="/terms">Terms</a></body></html>'
-    testweb.add_site(Site("shy.test", robots_txt="User-agent: *\nDisallow: /privacy\n",
-                          pages={"/": home, "/privacy": "secret", "/terms": "<p>Terms</p>"}))
+def test_robots_refusal_of_the_policy_gives_a_verifier_not_green(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    home = (
+        '<html><body><a href="/privacy">Privacy policy</a><a href="/terms">Terms</a></body></html>'
+    )
+    testweb.add_site(
+        Site(
+            "shy.test",
+            robots_txt="User-agent: *\nDisallow: /privacy\n",
+            pages={"/": home, "/privacy": "secret", "/terms": "<p>Terms</p>"},
+        )
+    )
     result = audit_site(testweb, [testweb.url("shy.test", https=True)], tmp_path)
     assert "/privacy" not in testweb.paths_for("shy.test")
     assert result.facts["crawl"]["complete"] is False
     assert result.facts["documents"]["types_unreadable"] == ["privacy_policy"]
     assert result.report["level"] == "a-verifier"
     not_read = result.report["scope"]["documents_not_read"]
-    assert any(d["reason"] == "robots_disallowed" and d["type"] == "privacy_policy" for d in not_read)
+    assert any(
+        d["reason"] == "robots_disallowed" and d["type"] == "privacy_policy" for d in not_read
+    )
 
 
 def test_server_errors_on_documents_are_recorded_per_url(testweb: TestWeb, tmp_path: Path) -> None:
     home = '<html><body><a href="/cgu">CGU</a><a href="/confidentialite">Confidentialité</a></body></html>'
-    testweb.add_site(Site("err.test", pages={"/": home, "/cgu": Route(status=500),
-                                             "/confidentialite": Route(status=503)}))
+    testweb.add_site(
+        Site(
+            "err.test",
+            pages={"/": home, "/cgu": Route(status=500), "/confidentialite": Route(status=503)},
+        )
+    )
     result = audit_site(testweb, [testweb.url("err.test")], tmp_path, crawl={"retries": 0})
     reasons = {f["url"].rsplit("/", 1)[-1]: f["reason"] for f in result.facts["crawl"]["failures"]}
     assert reasons["cgu"] == "http_500" and reasons["confidentialite"] == "http_503"

@@ -20,8 +20,13 @@ SITES = Path(__file__).parent / "testweb" / "sites"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rgpd_check", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "rgpd_check", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int) -> None:
@@ -30,17 +35,37 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int) -
     assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1, result.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["audit"], ["evaluate"], ["verify"], ["read"], ["rules"],
-                                     ["rules", "validate"], ["rules", "test"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["audit"],
+        ["evaluate"],
+        ["verify"],
+        ["read"],
+        ["rules"],
+        ["rules", "validate"],
+        ["rules", "test"],
+    ],
+)
 def test_every_command_has_plain_language_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output and len(result.output) > 200
 
 
-def test_audit_of_a_test_site_exits_0_and_prints_the_level(testweb: TestWeb, tmp_path: Path) -> None:
+def test_audit_of_a_test_site_exits_0_and_prints_the_level(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
     testweb.load_sites(SITES)
-    result = run("audit", testweb.url("classquiz.test", https=True), "--out", str(tmp_path),
-                 *cli_network_args(testweb), "--lang", "en")
+    result = run(
+        "audit",
+        testweb.url("classquiz.test", https=True),
+        "--out",
+        str(tmp_path),
+        *cli_network_args(testweb),
+        "--lang",
+        "en",
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["lang"] == "en" and report["level_label"] in result.stdout
@@ -48,9 +73,15 @@ def test_audit_of_a_test_site_exits_0_and_prints_the_level(testweb: TestWeb, tmp
 
 def test_options_come_from_environment_variables(testweb: TestWeb, tmp_path: Path) -> None:
     testweb.add_site(Site("tool.test", pages={"/": "<p>x</p>"}))
-    env = {"RGPD_CHECK_DNS_SERVER": testweb.dns_server, "RGPD_CHECK_ALLOW_ADDRESS": "127.0.0.0/8",
-           "RGPD_CHECK_DELAY": "0", "RGPD_CHECK_LANG": "en", "RGPD_CHECK_FORMAT": "json",
-           "RGPD_CHECK_OUT": str(tmp_path), "RGPD_CHECK_BROWSER": "false"}
+    env = {
+        "RGPD_CHECK_DNS_SERVER": testweb.dns_server,
+        "RGPD_CHECK_ALLOW_ADDRESS": "127.0.0.0/8",
+        "RGPD_CHECK_DELAY": "0",
+        "RGPD_CHECK_LANG": "en",
+        "RGPD_CHECK_FORMAT": "json",
+        "RGPD_CHECK_OUT": str(tmp_path),
+        "RGPD_CHECK_BROWSER": "false",
+    }
     result = run("audit", testweb.url("tool.test"), env=env)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.glob("report.*")) == ["report.json"]
@@ -62,7 +93,9 @@ def test_bad_url_is_exit_2_in_one_line(tmp_path: Path) -> None:
 
 
 def test_unreadable_dns_server_option_is_exit_2(tmp_path: Path) -> None:
-    assert_one_line_error(run("audit", "https://x.test/", "--out", str(tmp_path), "--dns-server", "dns.google"), 2)
+    assert_one_line_error(
+        run("audit", "https://x.test/", "--out", str(tmp_path), "--dns-server", "dns.google"), 2
+    )
 
 
 def test_dead_site_is_exit_3_with_a_report(testweb: TestWeb, tmp_path: Path) -> None:
@@ -83,7 +116,9 @@ def test_a_rule_file_with_a_typo_is_exit_2_with_file_line_col(tmp_path: Path) ->
         "    when: {fact: hosting.tool_countries, op: not-in, value: [FR]}\n"
         "    evidence: [hosting.tool_countries]\n"
         "    tests:\n      - {name: a, expect: match, facts: {hosting: {tool_countries: [US]}}}\n"
-        "      - {name: b, expect: no_match, facts: {hosting: {tool_countries: [FR]}}}\n", encoding="utf-8")
+        "      - {name: b, expect: no_match, facts: {hosting: {tool_countries: [FR]}}}\n",
+        encoding="utf-8",
+    )
     result = run("rules", "validate", str(rules))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "hosting.yaml:10:" in result.stderr and "did you mean 'not_in'" in result.stderr
@@ -102,3 +137,52 @@ def test_rules_validate_and_test_pass_on_the_built_in_rules() -> None:
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = run("--debug", "audit", "ftp://nope", "--out", str(tmp_path))
     assert result.returncode == 2 and "Traceback" in result.stderr
+
+
+DEV_DOCS = Path(__file__).parent / "corpus" / "dev" / "docs"
+
+
+def test_read_a_word_dpa_lists_present_and_missing_art28_clauses() -> None:
+    result = run("read", str(DEV_DOCS / "d05-fr-pedago-dpa-partiel.docx"))
+    assert result.returncode == 0, result.stderr
+    assert "g) suppression ou restitution" in result.stdout and "ABSENTE" in result.stdout
+
+
+def test_read_json_has_quotes_with_offsets() -> None:
+    result = run("read", str(DEV_DOCS / "d04-en-classroomcloud-dpa.pdf"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    signals = json.loads(result.stdout)["signals"]
+    assert signals["role_processor"]["status"] == "affirmed"
+    quote = signals["role_processor"]["quotes"][0]
+    assert quote["end"] > quote["start"] and quote["text"]
+
+
+def test_read_a_scanned_pdf_is_exit_2_never_all_clauses_missing() -> None:
+    result = run("read", str(DEV_DOCS / "s25-fr-scanned.pdf"))
+    assert_one_line_error(result, 2)
+    assert "ABSENTE" not in result.stdout
+
+
+def test_read_a_document_from_a_url_through_the_network_component(testweb: TestWeb) -> None:
+    testweb.add_site(
+        Site(
+            "vendor.test",
+            pages={"/dpa": "<h1>DPA</h1><p>We act as a processor on behalf of the school.</p>"},
+        )
+    )
+    url = testweb.url("vendor.test", "/dpa")
+    blocked = run("read", url, "--dns-server", testweb.dns_server)
+    assert_one_line_error(blocked, 2)  # loopback refused by default
+    assert "blocked_address" in blocked.stderr
+    allowed = run(
+        "read",
+        url,
+        "--dns-server",
+        testweb.dns_server,
+        "--allow-address",
+        "127.0.0.0/8",
+        "--format",
+        "json",
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    assert json.loads(allowed.stdout)["signals"]["role_processor"]["status"] == "affirmed"

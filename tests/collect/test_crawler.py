@@ -20,7 +20,9 @@ HOME_FR = """<!doctype html><html lang="fr"><head><title>Outil</title></head><bo
 <a href="/mentions-legales">Mentions légales</a><a href="/cgu">CGU</a></footer></body></html>"""
 
 
-def crawl(web: TestWeb, urls: list[str], tmp_path: Path, **crawl_overrides: Any) -> tuple[CrawlOutcome, Bundle]:
+def crawl(
+    web: TestWeb, urls: list[str], tmp_path: Path, **crawl_overrides: Any
+) -> tuple[CrawlOutcome, Bundle]:
     writer = BundleWriter(tmp_path, {"tool": {"urls": urls}}, ["test"])
     options = dataclasses.replace(CrawlOptions(delay=0, time_budget=30), **crawl_overrides)
     outcome = asyncio.run(collect(urls, net_options(web), options, writer, ip_sources=[]))
@@ -33,21 +35,37 @@ def events(bundle: Bundle, kind: str) -> list[dict[str, Any]]:
 
 
 def test_robots_disallow_is_obeyed_and_reported(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("tool.test", robots_txt="User-agent: *\nDisallow: /confidentialite\n",
-                          pages={"/": HOME_FR, "/confidentialite": "<p>politique</p>", "/cgu": "c",
-                                 "/mentions-legales": "m"}))
+    testweb.add_site(
+        Site(
+            "tool.test",
+            robots_txt="User-agent: *\nDisallow: /confidentialite\n",
+            pages={
+                "/": HOME_FR,
+                "/confidentialite": "<p>politique</p>",
+                "/cgu": "c",
+                "/mentions-legales": "m",
+            },
+        )
+    )
     outcome, bundle = crawl(testweb, [testweb.url("tool.test")], tmp_path)
     paths = testweb.paths_for("tool.test")
     assert "/confidentialite" not in paths and paths[0] == "/robots.txt"
     assert {"/", "/cgu", "/mentions-legales"} <= set(paths)
     [refusal] = events(bundle, "robots_disallowed")
-    assert refusal["url"].endswith("/confidentialite") and refusal["via"]["type"] == "privacy_policy"
+    assert (
+        refusal["url"].endswith("/confidentialite") and refusal["via"]["type"] == "privacy_policy"
+    )
     assert any(f["reason"] == "robots_disallowed" for f in outcome.failures)
 
 
 def test_robots_for_our_agent_only(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("tool.test", robots_txt="User-agent: rgpd-check\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
-                          pages={"/": HOME_FR}))
+    testweb.add_site(
+        Site(
+            "tool.test",
+            robots_txt="User-agent: rgpd-check\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
+            pages={"/": HOME_FR},
+        )
+    )
     crawl(testweb, [testweb.url("tool.test")], tmp_path)
     assert testweb.paths_for("tool.test") == ["/robots.txt"]
 
@@ -60,10 +78,17 @@ def test_unreachable_robots_means_disallow_all(testweb: TestWeb, tmp_path: Path)
 
 
 def test_crawl_delay_spaces_requests(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("tool.test", robots_txt="User-agent: *\nCrawl-delay: 0.3\n",
-                          pages={"/": HOME_FR, "/confidentialite": "p", "/cgu": "c", "/mentions-legales": "m"}))
+    testweb.add_site(
+        Site(
+            "tool.test",
+            robots_txt="User-agent: *\nCrawl-delay: 0.3\n",
+            pages={"/": HOME_FR, "/confidentialite": "p", "/cgu": "c", "/mentions-legales": "m"},
+        )
+    )
     crawl(testweb, [testweb.url("tool.test")], tmp_path, well_known=False, probe_http=False)
-    times = sorted(r.monotonic for r in testweb.requests_for("tool.test") if r.path != "/robots.txt")
+    times = sorted(
+        r.monotonic for r in testweb.requests_for("tool.test") if r.path != "/robots.txt"
+    )
     assert len(times) >= 4
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert min(gaps) >= 0.28
@@ -94,8 +119,16 @@ def test_retry_after_429_is_honoured(testweb: TestWeb, tmp_path: Path) -> None:
 
 
 def test_redirect_loop_is_detected(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("loop.test", pages={"/": Route(redirect="/a"), "/a": Route(redirect="/b"),
-                                              "/b": Route(redirect="/a")}))
+    testweb.add_site(
+        Site(
+            "loop.test",
+            pages={
+                "/": Route(redirect="/a"),
+                "/a": Route(redirect="/b"),
+                "/b": Route(redirect="/a"),
+            },
+        )
+    )
     outcome, _ = crawl(testweb, [testweb.url("loop.test")], tmp_path)
     assert [f["reason"] for f in outcome.failures if f["purpose"] == "entry"] == ["redirect_loop"]
     assert testweb.paths_for("loop.test").count("/a") == 1
@@ -110,27 +143,43 @@ def test_too_many_redirects(testweb: TestWeb, tmp_path: Path) -> None:
 
 def test_page_budget_is_respected(testweb: TestWeb, tmp_path: Path) -> None:
     links = "".join(f'<a href="/p{i}">Page {i}</a>' for i in range(20))
-    testweb.add_site(Site("tool.test", pages={"/": f"<body>{links}</body>", **{f"/p{i}": "x" for i in range(20)}}))
+    testweb.add_site(
+        Site(
+            "tool.test", pages={"/": f"<body>{links}</body>", **{f"/p{i}": "x" for i in range(20)}}
+        )
+    )
     crawl(testweb, [testweb.url("tool.test")], tmp_path, max_pages=4, general_pages=10)
     fetched = [p for p in testweb.paths_for("tool.test") if p != "/robots.txt"]
     assert len(fetched) <= 5  # 4 pages + the HTTP→HTTPS probe is not counted for http entries
 
 
-def test_discovers_documents_on_another_vendor_domain_behind_redirects(testweb: TestWeb, tmp_path: Path) -> None:
-    home = (f'<html lang="en"><body><footer><a href="{testweb.url("legal.vendor.test", "/go")}">Privacy Policy</a>'
-            '<a rel="terms-of-service" href="/t">Legal</a></footer></body></html>')
+def test_discovers_documents_on_another_vendor_domain_behind_redirects(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    home = (
+        f'<html lang="en"><body><footer><a href="{testweb.url("legal.vendor.test", "/go")}">Privacy Policy</a>'
+        '<a rel="terms-of-service" href="/t">Legal</a></footer></body></html>'
+    )
     testweb.add_site(Site("app.tool.test", pages={"/": home, "/t": "terms"}))
-    testweb.add_site(Site("legal.vendor.test", pages={"/go": Route(redirect="/privacy-notice"),
-                                                      "/privacy-notice": "<h1>Privacy</h1>"}))
+    testweb.add_site(
+        Site(
+            "legal.vendor.test",
+            pages={"/go": Route(redirect="/privacy-notice"), "/privacy-notice": "<h1>Privacy</h1>"},
+        )
+    )
     crawl(testweb, [testweb.url("app.tool.test")], tmp_path)
     assert "/privacy-notice" in testweb.paths_for("legal.vendor.test")
     assert "/t" in testweb.paths_for("app.tool.test")
 
 
 def test_well_known_paths_probe_only_missing_types(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("tool.test", pages={"/": "<body>nothing linked</body>", "/privacy": "policy"}))
+    testweb.add_site(
+        Site("tool.test", pages={"/": "<body>nothing linked</body>", "/privacy": "policy"})
+    )
     _, bundle = crawl(testweb, [testweb.url("tool.test")], tmp_path)
-    pages = [e for e in events(bundle, "page") if e["purpose"] == "well_known" and e["status"] == 200]
+    pages = [
+        e for e in events(bundle, "page") if e["purpose"] == "well_known" and e["status"] == 200
+    ]
     assert [p["via"]["type"] for p in pages] == ["privacy_policy"]
     assert "/confidentialite" in testweb.paths_for("tool.test")  # tried, 404, no harm
 

@@ -7,13 +7,24 @@ import pytest
 from rgpd_check.collect.guard import AddressGuard, BlockedAddressError, parse_cidrs
 
 
-@pytest.mark.parametrize(("address", "reason"), [
-    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"),
-    ("192.168.1.1", "private"), ("172.16.0.1", "private"), ("169.254.1.1", "link-local"),
-    ("100.64.0.1", "cgnat"), ("fd12::1", "unique-local"), ("fe80::1", "link-local"),
-    ("169.254.169.254", "cloud metadata address"), ("::ffff:127.0.0.1", "loopback"),
-    ("0.0.0.0", "unspecified"), ("224.0.0.1", "multicast"),
-])
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.1.1", "private"),
+        ("172.16.0.1", "private"),
+        ("169.254.1.1", "link-local"),
+        ("100.64.0.1", "cgnat"),
+        ("fd12::1", "unique-local"),
+        ("fe80::1", "link-local"),
+        ("169.254.169.254", "cloud metadata address"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+    ],
+)
 def test_special_addresses_are_refused_by_default(address: str, reason: str) -> None:
     assert AddressGuard().refusal(address) == reason
 
@@ -42,7 +53,10 @@ def test_filter_keeps_public_drops_private_and_raises_when_none_left() -> None:
     assert guard.filter("mixed.test", ["10.0.0.1", "8.8.8.8"]) == ["8.8.8.8"]
     with pytest.raises(BlockedAddressError) as info:
         guard.filter("evil.test", ["127.0.0.1", "169.254.169.254"])
-    assert info.value.reasons == {"127.0.0.1": "loopback", "169.254.169.254": "cloud metadata address"}
+    assert info.value.reasons == {
+        "127.0.0.1": "loopback",
+        "169.254.169.254": "cloud metadata address",
+    }
 
 
 def test_bad_cidr_is_named() -> None:

@@ -9,23 +9,27 @@ from typing import Any
 
 import pytest
 
-from rgpd_check.collect.net import FetchResult, NetClient, NetOptions
+from rgpd_check.collect.net import FetchResult, NetClient
 from rgpd_check.collect.resolver import Resolver
 from rgpd_check.evidence.content import decode_content
 from rgpd_check.evidence.warc import WarcLog, read_responses
 from tests.helpers import net_options
-from tests.testweb.model import DnsFault, Route, Site
+from tests.testweb.model import Route, Site
 from tests.testweb.web import TestWeb
 
 
-def fetch(web: TestWeb, url: str, tmp_path: Path, **overrides: Any) -> tuple[FetchResult, list[dict[str, Any]], Path]:
+def fetch(
+    web: TestWeb, url: str, tmp_path: Path, **overrides: Any
+) -> tuple[FetchResult, list[dict[str, Any]], Path]:
     dns_log: list[dict[str, Any]] = []
     tmp_path.mkdir(parents=True, exist_ok=True)
     warc_path = tmp_path / "http.warc.gz"
 
     async def run() -> FetchResult:
         options = net_options(web, **overrides)
-        resolver = Resolver(server=options.dns_server, timeout=options.dns_timeout, recorder=dns_log.append)
+        resolver = Resolver(
+            server=options.dns_server, timeout=options.dns_timeout, recorder=dns_log.append
+        )
         warc = WarcLog(warc_path)
         client = NetClient(options, resolver, warc)
         try:
@@ -56,21 +60,31 @@ def test_loopback_is_refused_without_an_allowance(testweb: TestWeb, tmp_path: Pa
     assert testweb.requests == [] and list(read_responses(warc)) == []
 
 
-def test_redirect_to_an_address_outside_the_allowed_range_is_refused(testweb: TestWeb, tmp_path: Path) -> None:
+def test_redirect_to_an_address_outside_the_allowed_range_is_refused(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
     inner = testweb.add_site(Site("intranet.test", pages={"/": "secret"}))
-    outer = testweb.add_site(Site("tool.test", pages={"/": Route(redirect=testweb.url("intranet.test"))}))
+    outer = testweb.add_site(
+        Site("tool.test", pages={"/": Route(redirect=testweb.url("intranet.test"))})
+    )
     assert inner.ip != outer.ip
     allowed = (ipaddress.ip_network(f"{outer.ip}/32"),)
     first, _, _ = fetch(testweb, testweb.url("tool.test"), tmp_path, allowed_networks=allowed)
     assert first.status == 302
-    second, _, _ = fetch(testweb, first.header("location") or "", tmp_path / "b", allowed_networks=allowed)
+    second, _, _ = fetch(
+        testweb, first.header("location") or "", tmp_path / "b", allowed_networks=allowed
+    )
     assert second.error == "blocked_address"
     assert not testweb.requests_for("intranet.test")
 
 
-@pytest.mark.parametrize(("fault", "reason"), [("nxdomain", "dns_nxdomain"), ("servfail", "dns_servfail"),
-                                              ("timeout", "dns_timeout")])
-def test_dns_failures_have_a_reason(testweb: TestWeb, tmp_path: Path, fault: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [("nxdomain", "dns_nxdomain"), ("servfail", "dns_servfail"), ("timeout", "dns_timeout")],
+)
+def test_dns_failures_have_a_reason(
+    testweb: TestWeb, tmp_path: Path, fault: str, reason: str
+) -> None:
     testweb.set_dns_fault("broken.test", fault)
     result, dns_log, _ = fetch(testweb, "http://broken.test/", tmp_path, dns_timeout=0.5)
     assert result.status is None and result.error == reason
@@ -78,7 +92,9 @@ def test_dns_failures_have_a_reason(testweb: TestWeb, tmp_path: Path, fault: str
 
 
 @pytest.mark.parametrize("tls_fault", ["expired", "wrong_name", "unknown_ca"])
-def test_tls_errors_are_evidence_never_ignored(testweb: TestWeb, tmp_path: Path, tls_fault: str) -> None:
+def test_tls_errors_are_evidence_never_ignored(
+    testweb: TestWeb, tmp_path: Path, tls_fault: str
+) -> None:
     testweb.add_site(Site("badtls.test", pages={"/": "x"}, tls_fault=tls_fault))
     result, _, _ = fetch(testweb, testweb.url("badtls.test", https=True), tmp_path)
     assert result.error == "tls_error" and result.status is None
@@ -90,18 +106,27 @@ def test_unknown_ca_without_ca_bundle(testweb: TestWeb, tmp_path: Path) -> None:
     assert result.error == "tls_error"
 
 
-def test_huge_and_endless_bodies_are_cut_and_marked_truncated(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("big.test", pages={"/huge": Route(fault="huge"), "/endless": Route(fault="endless")}))
+def test_huge_and_endless_bodies_are_cut_and_marked_truncated(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    testweb.add_site(
+        Site("big.test", pages={"/huge": Route(fault="huge"), "/endless": Route(fault="endless")})
+    )
     for path in ("/huge", "/endless"):
-        result, _, warc = fetch(testweb, testweb.url("big.test", path), tmp_path / path.strip("/"),
-                                max_bytes=100_000)
+        result, _, warc = fetch(
+            testweb, testweb.url("big.test", path), tmp_path / path.strip("/"), max_bytes=100_000
+        )
         assert result.truncated and len(result.body) == 100_000
         [record] = list(read_responses(warc))
         assert record.truncated and len(record.body) == 100_000
 
 
-def test_gzip_bomb_is_stored_compressed_and_decoded_with_a_cap(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("bomb.test", pages={"/": Route(fault="gzip_bomb", bomb_size=200 * 1024 * 1024)}))
+def test_gzip_bomb_is_stored_compressed_and_decoded_with_a_cap(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    testweb.add_site(
+        Site("bomb.test", pages={"/": Route(fault="gzip_bomb", bomb_size=200 * 1024 * 1024)})
+    )
     result, _, _ = fetch(testweb, testweb.url("bomb.test"), tmp_path)
     assert result.status == 200 and result.header("content-encoding") == "gzip"
     body, problem = decode_content(result.body, "gzip", limit=1024 * 1024)
@@ -116,7 +141,9 @@ def test_slow_drip_ends_within_the_response_timeout(testweb: TestWeb, tmp_path: 
 
 
 def test_reset_mid_body_keeps_what_arrived(testweb: TestWeb, tmp_path: Path) -> None:
-    testweb.add_site(Site("reset.test", pages={"/": Route(fault="reset_mid_body", body="x" * 50_000)}))
+    testweb.add_site(
+        Site("reset.test", pages={"/": Route(fault="reset_mid_body", body="x" * 50_000)})
+    )
     result, _, _ = fetch(testweb, testweb.url("reset.test"), tmp_path)
     assert result.error == "connection_reset" and result.truncated and result.status == 200
 

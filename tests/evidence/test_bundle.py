@@ -38,7 +38,9 @@ def test_manifest_lists_every_file_with_its_hash(testweb: TestWeb, tmp_path: Pat
     assert result.ok, result.problems
 
 
-def test_every_exchange_including_robots_is_in_the_warc_with_its_ip(testweb: TestWeb, tmp_path: Path) -> None:
+def test_every_exchange_including_robots_is_in_the_warc_with_its_ip(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
     audit_site(testweb, [small_site(testweb)], tmp_path)
     records = list(read_responses(tmp_path / "evidence" / "http.warc.gz"))
     urls = {r.url.split(":", 2)[-1].split("/", 1)[-1] for r in records}
@@ -53,8 +55,11 @@ def test_tampering_is_detected_and_named(testweb: TestWeb, tmp_path: Path) -> No
     dns_log.write_text(dns_log.read_text().replace("127.0.0", "127.0.9"))
     result = verify_bundle(tmp_path)
     assert not result.ok and any("dns.jsonl" in p and "SHA-256" in p for p in result.problems)
-    run = subprocess.run([sys.executable, "-m", "rgpd_check", "verify", str(tmp_path)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "rgpd_check", "verify", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1 and "dns.jsonl" in run.stdout
 
 
@@ -78,9 +83,16 @@ def test_missing_and_extra_files_are_reported(testweb: TestWeb, tmp_path: Path) 
 
 
 def test_no_bundle_is_a_usage_error(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "rgpd_check", "verify", str(tmp_path)],
-                         capture_output=True, text=True)
-    assert run.returncode == 2 and "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    run = subprocess.run(
+        [sys.executable, "-m", "rgpd_check", "verify", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        run.returncode == 2
+        and "Traceback" not in run.stderr
+        and len(run.stderr.strip().splitlines()) == 1
+    )
 
 
 def test_kill_9_mid_crawl_leaves_a_readable_incomplete_bundle_and_a_rerun_starts_fresh(
@@ -91,8 +103,16 @@ def test_kill_9_mid_crawl_leaves_a_readable_incomplete_bundle_and_a_rerun_starts
     pages.update({f"/p{i}": Route(body="x", delay=0.5) for i in range(10)})
     testweb.add_site(Site("slow.test", pages=pages))
     out = tmp_path / "audit"
-    args = [sys.executable, "-m", "rgpd_check", "audit", testweb.url("slow.test"), "--out", str(out),
-            *cli_network_args(testweb)]
+    args = [
+        sys.executable,
+        "-m",
+        "rgpd_check",
+        "audit",
+        testweb.url("slow.test"),
+        "--out",
+        str(out),
+        *cli_network_args(testweb),
+    ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert testweb.wait_until(lambda: len(testweb.requests_for("slow.test")) >= 3, timeout=20)
     time.sleep(0.3)
