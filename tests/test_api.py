@@ -163,7 +163,10 @@ def test_robots_refusal_of_the_policy_gives_a_verifier_not_green(
 
 
 def test_server_errors_on_documents_are_recorded_per_url(testweb: TestWeb, tmp_path: Path) -> None:
-    home = '<html><body><a href="/cgu">CGU</a><a href="/confidentialite">Confidentialité</a></body></html>'
+    home = (
+        '<html><body><a href="/cgu">CGU</a>'
+        '<a href="/confidentialite">Confidentialité</a></body></html>'
+    )
     testweb.add_site(
         Site(
             "err.test",

@@ -157,7 +157,8 @@ def test_discovers_documents_on_another_vendor_domain_behind_redirects(
     testweb: TestWeb, tmp_path: Path
 ) -> None:
     home = (
-        f'<html lang="en"><body><footer><a href="{testweb.url("legal.vendor.test", "/go")}">Privacy Policy</a>'
+        '<html lang="en"><body><footer>'
+        f'<a href="{testweb.url("legal.vendor.test", "/go")}">Privacy Policy</a>'
         '<a rel="terms-of-service" href="/t">Legal</a></footer></body></html>'
     )
     testweb.add_site(Site("app.tool.test", pages={"/": home, "/t": "terms"}))
