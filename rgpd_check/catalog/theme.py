@@ -106,7 +106,13 @@ class SiteTheme:
             lstrip_blocks=True,
         )
         env.filters["gdpr_url"] = gdpr_url
+        env.filters["doc_type"] = self.document_label
         return env
+
+    def document_label(self, doc_type: str) -> str:
+        """A document type (``privacy_policy``) as the site's texts name it."""
+        types = self.messages.get("document_type") or {}
+        return str(types.get(doc_type, doc_type))
 
     def asset_files(self) -> dict[str, Path]:
         """Files to copy under ``assets/``; the override's win by name."""
