@@ -25,7 +25,7 @@ from rgpd_check.errors import EXIT_NOTHING_COLLECTED, EXIT_OK, InputError
 from rgpd_check.evidence.bundle import MANIFEST, Bundle, BundleWriter, sha256_file, write_atomic
 from rgpd_check.findings import Finding
 from rgpd_check.render import render_all
-from rgpd_check.report import build_report, slugify
+from rgpd_check.report import build_report, bundle_screenshots, slugify
 from rgpd_check.resources import rules_dir
 from rgpd_check.rules import RuleSet, load_rules
 from rgpd_check.rules import evaluate as evaluate_rules
@@ -268,6 +268,7 @@ def _evaluate_stored(
         context=context,
         bundle_files=list(bundle.manifest.get("files") or []),
         manifest_sha256=sha256_file(bundle.root / MANIFEST),
+        screenshots=bundle_screenshots(bundle.root, list(bundle.manifest.get("files") or [])),
     )
     written = [out_dir / FACTS_FILE]
     write_atomic(

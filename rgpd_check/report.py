@@ -6,8 +6,10 @@ Built only from the bundle's manifest, the facts, the findings and the classific
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from rgpd_check import __version__
@@ -38,6 +40,7 @@ def build_report(
     context: dict[str, Any],
     bundle_files: list[dict[str, Any]],
     manifest_sha256: str | None,
+    screenshots: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Assemble the report dict (validated against the schema by the tests)."""
     audit = manifest.get("audit") or {}
@@ -125,6 +128,42 @@ def build_report(
             "path": "evidence",
             "manifest_sha256": manifest_sha256,
             "files": bundle_files,
+            **({"screenshots": screenshots} if screenshots else {}),
         },
         "facts": facts,
     }
+
+
+SCREENSHOT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+MAX_SCREENSHOT_BYTES = 1_500_000
+MAX_SCREENSHOTS = 4
+
+
+def bundle_screenshots(root: Path, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Screenshots of the bundle, inlined so the HTML report shows them without any request.
+
+    Only images the manifest lists (with their hash) and of reasonable size; the bundle keeps
+    the originals either way.
+    """
+    shots: list[dict[str, Any]] = []
+    for entry in files:
+        path = str(entry.get("path", ""))
+        media = SCREENSHOT_TYPES.get(Path(path).suffix.lower())
+        if not path.startswith("files/") or media is None or len(shots) >= MAX_SCREENSHOTS:
+            continue
+        size = entry.get("size")
+        if not isinstance(size, int) or size > MAX_SCREENSHOT_BYTES:
+            continue
+        try:
+            data = (root / path).read_bytes()
+        except OSError:
+            continue
+        shots.append(
+            {
+                "path": path,
+                "sha256": entry.get("sha256"),
+                "media_type": media,
+                "data_base64": base64.b64encode(data).decode("ascii"),
+            }
+        )
+    return shots

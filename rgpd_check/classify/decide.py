@@ -156,7 +156,7 @@ def classify(
     else:
         drivers = [a for a in counted if a.level == candidate]
         drivers.sort(key=lambda a: (-severity_rank(a.finding.severity), a.finding.rule))
-        result.reasons = [_reason(a.finding, lang, "decisive") for a in drivers]
+        result.reasons = [_reason(a.finding, lang, _driver_effect(a)) for a in drivers]
         basis = policy.recommended_basis
         if basis is not None and not drivers and candidate == ceiling and ceiling != found:
             result.reasons.append(
@@ -260,6 +260,14 @@ def _adjustment_reasons(
         for adj in policy.adjustments
         if adj.id in mattered
     ]
+
+
+def _driver_effect(assessment: Assessment) -> str:
+    """ "decisive", or "capped"/"raised" when the context changed what the finding weighs."""
+    if assessment.level == assessment.base or not assessment.applied:
+        return "decisive"
+    worse = assessment.applied[-1].at_least is not None
+    return "raised" if worse else "capped"
 
 
 def _rule_id(finding: FindingLike) -> str:

@@ -10,7 +10,14 @@ from jinja2 import Environment, TemplateNotFound
 from rgpd_check.render.i18n import Messages, check_lang
 from rgpd_check.render.interface import Renderer, RenderError
 from rgpd_check.render.theme import make_environment
-from rgpd_check.render.view import FAMILIES, LEVELS, RELIABILITIES, build_view, status_key
+from rgpd_check.render.view import (
+    FAMILIES,
+    LEVELS,
+    RELIABILITIES,
+    build_view,
+    no_evidence_key,
+    status_key,
+)
 
 
 def catalog_context(lang: str) -> dict[str, Any]:
@@ -29,7 +36,11 @@ def catalog_context(lang: str) -> dict[str, Any]:
         "number": messages.number,
         "size": messages.size,
         "join": messages.join,
+        "failure": messages.failure,
+        "gdpr": messages.gdpr,
+        "prose": messages.prose,
         "status_key": status_key,
+        "no_evidence_key": no_evidence_key,
         "families": FAMILIES,
         "levels": LEVELS,
         "reliabilities": RELIABILITIES,
@@ -61,6 +72,8 @@ class HtmlRenderer(Renderer):
             **catalog_context(lang),
             "r": report,
             "view": build_view(report),
+            # Rule and policy texts are typeset in the report's language, quotes never.
+            "prose": lambda text: Messages(lang).prose(text, content_lang),
             # Finding texts come in the report's language; mark them when it differs.
             "content_lang": content_lang if content_lang != lang else None,
         }

@@ -26,6 +26,8 @@ _BEFORE_MARK = re.compile(r"(?<=[^\s\u202f\u00a0;:!?«])[ \u00a0]?([;!?»])(?=\s
 # The colon only when followed by a space or the end, so "https://" and "18:07" stay intact.
 _BEFORE_COLON = re.compile(r"(?<=[^\s\u202f\u00a0;:!?«])[ \u00a0]?:(?=\s|$)")
 _AFTER_OPENING = re.compile(r"«[ \u00a0]?(?=\S)")
+_HTTP_STATUS = re.compile(r"^http_(\d{3})$")
+_RECITAL = re.compile(r"(?i)^(?:recital|considérant|cons\.)\s*(\d+)$")
 
 
 def french_typography(text: str) -> str:
@@ -107,6 +109,39 @@ class Messages:
         """The catalog label of a code, or the code itself when the catalog does not know it."""
         key = f"{prefix}.{code}"
         return self.t(key) if self.has(key) else str(code)
+
+    def failure(self, code: object) -> str:
+        """A crawler failure code in words: ``http_404`` → "page introuvable (HTTP 404)"."""
+        key = f"failure_reason.{code}"
+        if self.has(key):
+            return self.t(key)
+        status = _HTTP_STATUS.match(str(code))
+        if status:
+            number = int(status.group(1))
+            kind = (
+                "not_found"
+                if number in (404, 410)
+                else "forbidden"
+                if number in (401, 403)
+                else "server"
+                if number >= 500
+                else "other"
+            )
+            return self.t(f"failure_reason.http.{kind}", code=number)
+        return str(code)
+
+    def gdpr(self, reference: object) -> str:
+        """A GDPR reference as a reader says it: "art. 28(3)", "considérant 38"."""
+        text = str(reference).strip()
+        recital = _RECITAL.match(text)
+        if recital:
+            return self.t("finding.recital", number=recital.group(1))
+        return self.t("finding.article", article=text)
+
+    def prose(self, text: object, text_lang: str | None = None) -> str:
+        """Our own texts (rules, policy) typeset for French; never used for quotes."""
+        value = str(text)
+        return french_typography(value) if (text_lang or self.lang) == "fr" else value
 
     def number(self, value: float) -> str:
         """A number with this language's separators (1 234,5 / 1,234.5)."""

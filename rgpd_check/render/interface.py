@@ -13,10 +13,16 @@ class RenderError(InputError):
 
 
 class Renderer(ABC):
-    """Turns one report (the published JSON document) into the text of one format."""
+    """Turns one report (the published JSON document) into the content of one format.
+
+    Text formats implement :meth:`render`; a binary format (PDF) sets ``binary`` and
+    implements :meth:`render_bytes`. Either way the renderer returns content and the caller
+    writes it.
+    """
 
     name: ClassVar[str]
     extension: ClassVar[str]
+    binary: ClassVar[bool] = False
 
     @property
     def filename(self) -> str:
@@ -26,3 +32,13 @@ class Renderer(ABC):
     @abstractmethod
     def render(self, report: dict[str, Any], *, lang: str) -> str:
         """The whole document; ``lang`` selects the catalog (finding texts keep the report's)."""
+
+    def render_bytes(self, report: dict[str, Any], *, lang: str) -> bytes:
+        """The document as bytes (UTF-8 for text formats)."""
+        return self.render(report, lang=lang).encode("utf-8")
+
+    def render_content(self, report: dict[str, Any], *, lang: str) -> str | bytes:
+        """Text for text formats, bytes for binary ones: what the caller writes as is."""
+        if self.binary:
+            return self.render_bytes(report, lang=lang)
+        return self.render(report, lang=lang)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from rgpd_check.render.i18n import Messages, check_lang
 from rgpd_check.render.interface import Renderer
 from rgpd_check.render.safety import is_http_url, markdown_url
-from rgpd_check.render.view import ReportView, build_view, status_key
+from rgpd_check.render.view import ReportView, build_view, no_evidence_key, status_key
 
 # Colour for the eye, text for everyone: the label always follows the marker.
 LEVEL_MARKERS = {
@@ -82,6 +82,10 @@ class _Writer:
             self.add("")
         self.add(f"{'#' * level} {text}", "")
 
+    def prose(self, text: object) -> str:
+        """Rule and policy texts, typeset in the report's language, then escaped."""
+        return md(self.m.prose(text, self.r.get("lang")))
+
     def labelled(self, key: str, value: str) -> str:
         return self.t("format.label_value", label=f"**{self.t(key)}**", value=value)
 
@@ -125,6 +129,9 @@ class _Writer:
         vendor = r["tool"].get("vendor") or {}
         if vendor.get("name"):
             self.add(f"- {self.labelled('header.vendor', md(vendor['name']))}")
+        if self.view.operator_kind:
+            operator = md(self.m.label("operator", self.view.operator_kind))
+            self.add(f"- {self.labelled('header.operator', operator)}")
         self.add(f"- {self.labelled('header.audited_at', md(self.m.when(r['audited_at'])))}")
         context = r["context"]
         value = t(
@@ -135,15 +142,44 @@ class _Writer:
         note = t("header.context_default" if context.get("is_default") else "header.context_custom")
         self.add(f"- {self.labelled('header.context', f'{value} ({note})')}")
 
+    def reason_badge(self, reason: dict[str, Any]) -> str:
+        effect = reason.get("effect", "decisive")
+        if effect in ("unknown", "safeguard", "adjusted", "not_applicable"):
+            return self.m.label("reason", effect)
+        if "severity" not in reason:
+            return ""
+        severity = self.m.label("severity", reason["severity"])
+        if effect in ("capped", "raised"):
+            return f"{severity}** · **{self.m.label('reason', effect)}"
+        return severity
+
     def level_section(self) -> None:
-        r, t = self.r, self.t
+        r, t, view = self.r, self.t, self.view
         self.heading(2, t("level.reasons"))
-        for reason in r["reasons"]:
-            severity = self.m.label("severity", reason["severity"]) if "severity" in reason else ""
-            prefix = f"**{severity}** · " if severity else ""
-            self.add(f"- {prefix}{md(reason['title'])} ({code(reason['rule'])})")
-        if not r["reasons"]:
+        for reason in view.lead_reasons:
+            self.add(f"**{self.prose(reason['title'])}**", "")
+        by_rule = view.by_rule
+        for reason in view.finding_reasons:
+            badge = self.reason_badge(reason)
+            prefix = f"**{badge}** · " if badge else ""
+            finding = by_rule.get(str(reason["rule"]))
+            note = ""
+            if finding and reason.get("effect") != "unknown" and finding.get("reliability"):
+                note = f" — {self.m.label('reliability', finding['reliability'])}"
+            self.add(f"- {prefix}{self.prose(reason['title'])} ({code(reason['rule'])}){note}")
+        if not view.finding_reasons and not view.lead_reasons:
             self.add(t("level.no_reasons"))
+        if view.policy_reasons:
+            self.add("", f"**{t('level.context_heading')}**", "")
+            for reason in view.policy_reasons:
+                self.add(f"- **{self.reason_badge(reason)}** · {self.prose(reason['title'])}")
+        context = t(
+            "header.context_value",
+            audience=self.m.label("audience", r["context"]["audience"]),
+            school_level=self.m.label("school_level", r["context"]["school_level"]),
+        )
+        self.add("", f"_{t('level.for_context', context=md(context))}_")
+        self.coverage()
         if self.view.show_computed:
             self.add("", t("level.computed", level=self.level(r["computed_level"])))
         override = r.get("override")
@@ -156,10 +192,28 @@ class _Writer:
             self.add(f"- {self.labelled('override.date', md(self.m.when(override['date'])))}")
             self.add(f"- {self.labelled('override.source', link(override['source']))}")
 
+    def coverage(self) -> None:
+        c, m, t = self.view.coverage, self.m, self.t
+        self.add("", f"**{t('coverage.heading')}**", "")
+        access = t("coverage.authenticated") if c["authenticated"] else t("coverage.public")
+        browser = t("coverage.browser_yes") if c["browser"] else t("coverage.browser_no")
+        self.add(f"- {access}, {browser}.")
+        pages = m.tn("coverage.pages", c["pages"])
+        docs = m.tn("coverage.documents_read", c["documents_read"])
+        not_read = m.tn("coverage.documents_not_read", c["documents_not_read"])
+        self.add(f"- {pages} · {docs}, {not_read}.")
+        if c["failures"]:
+            state = m.tn("coverage.failures", c["failures"]) + "."
+        elif c["complete"]:
+            state = t("coverage.complete")
+        else:
+            state = m.label("annex.collection_status", self.r["collection"]["status"])
+        self.add(f"- {state} {t('coverage.see_annex')}")
+
     def actions(self) -> None:
         self.heading(2, self.t("actions.heading"))
         actions = self.r.get("actions") or []
-        self.add(*(f"{n}. {md(action)}" for n, action in enumerate(actions, 1)))
+        self.add(*(f"{n}. {self.prose(action)}" for n, action in enumerate(actions, 1)))
         if not actions:
             self.add(self.t("actions.none"))
 
@@ -184,8 +238,8 @@ class _Writer:
                     code(f["rule"]),
                     self.severity(f),
                     self.m.label("reliability", f["reliability"]),
-                    md(f["title"]),
-                    md(f["recommendation"]),
+                    self.prose(f["title"]),
+                    self.prose(f["recommendation"]),
                 ]
                 for f in family.risks
             ]
@@ -213,8 +267,8 @@ class _Writer:
                 code(f["rule"]),
                 self.m.label("family", f["family"]),
                 self.severity(f),
-                md(f["title"]),
-                md(f["recommendation"]),
+                self.prose(f["title"]),
+                self.prose(f["recommendation"]),
             ]
             for f in unknowns
         ]
@@ -224,7 +278,7 @@ class _Writer:
         self.heading(2, self.t("group.safeguards"))
         for f in self.view.all_safeguards:
             reliability = self.m.label("reliability", f["reliability"])
-            self.add(f"- {code(f['rule'])} {md(f['title'])} ({reliability})")
+            self.add(f"- {code(f['rule'])} {self.prose(f['title'])} ({reliability})")
         if not self.view.all_safeguards:
             self.add(self.t("group.none"))
 
@@ -234,15 +288,15 @@ class _Writer:
             return
         self.heading(2, self.t("finding.evidence"))
         for f in shown:
-            self.heading(3, f"{code(f['rule'])} {md(f['title'])}")
+            self.heading(3, f"{code(f['rule'])} {self.prose(f['title'])}")
             self.add(f"- {self.labelled('finding.status', self.t(status_key(f)))}")
             if f.get("gdpr"):
-                refs = self.m.join([self.t("finding.article", article=md(g)) for g in f["gdpr"]])
+                refs = self.m.join([md(self.m.gdpr(g)) for g in f["gdpr"]])
                 self.add(f"- {self.labelled('finding.gdpr', refs)}")
             for item in f.get("evidence", []):
                 self.add(*self.evidence_item(item))
             if not f.get("evidence"):
-                self.add(f"- {self.t('finding.no_evidence')}")
+                self.add(f"- {self.t(no_evidence_key(f))}")
             if f.get("evidence_truncated"):
                 count = self.m.number(f["evidence_truncated"])
                 self.add(f"- {self.t('finding.evidence_truncated', count=count)}")
@@ -290,7 +344,9 @@ class _Writer:
         if scope.get("browser"):
             mode = scope.get("browser_mode")
             browser = (
-                t("annex.browser_yes", mode=md(mode)) if mode else t("annex.browser_yes_no_mode")
+                t("annex.browser_yes", mode=md(m.label("browser_mode", mode)))
+                if mode
+                else t("annex.browser_yes_no_mode")
             )
         else:
             browser = t("annex.browser_no")
@@ -320,15 +376,15 @@ class _Writer:
                     [[self.doc_type(d), link(d.get("url", "")), self.reason(d)] for d in not_read],
                 )
             )
-        failures = collection.get("failures") or []
+        failures = self.view.failures
         if failures:
             self.heading(3, t("annex.failures"))
             self.add(
                 *table(
-                    [t("annex.stage"), t("annex.url"), t("annex.reason"), t("annex.detail")],
+                    [t("annex.purpose"), t("annex.url"), t("annex.reason"), t("annex.detail")],
                     [
                         [
-                            md(f.get("stage", "")),
+                            self.purpose(f),
                             link(f.get("url", "")),
                             self.reason(f),
                             md(f.get("detail", "")),
@@ -337,12 +393,21 @@ class _Writer:
                     ],
                 )
             )
-        not_collected = collection.get("not_collected") or []
+        guesses = self.view.guesses
+        if guesses:
+            self.heading(3, t("annex.guesses", count=m.number(len(guesses))))
+            self.add(t("annex.guesses_intro"), "")
+            self.add(*(f"- {link(g.get('url', ''))} · {self.reason(g)}" for g in guesses))
+        not_collected = self.view.not_collected
         if not_collected:
             self.heading(3, t("annex.not_collected"))
             for item in not_collected:
                 what = item.get("what", item.get("url", item.get("item", "?")))
                 self.add(f"- {md(what)} · {self.reason(item)}")
+        if self.view.screenshots:
+            self.heading(3, t("annex.screenshots"))
+            self.add(t("annex.screenshots_md"), "")
+            self.add(*(f"- {code(shot['path'])}" for shot in self.view.screenshots))
         self.bundle()
         self.heading(3, t("annex.versions"))
         self.add(f"- {self.labelled('annex.version_tool', md(r['rgpd_check_version']))}")
@@ -397,7 +462,11 @@ class _Writer:
 
     def reason(self, item: dict[str, Any]) -> str:
         reason = item.get("reason")
-        return md(self.m.label("failure_reason", reason)) if reason else self.t("annex.none")
+        return md(self.m.failure(reason)) if reason else self.t("annex.none")
+
+    def purpose(self, item: dict[str, Any]) -> str:
+        kind = item.get("purpose") or item.get("stage")
+        return md(self.m.label("purpose", kind)) if kind else ""
 
 
 class MarkdownRenderer(Renderer):

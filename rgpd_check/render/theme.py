@@ -34,6 +34,8 @@ def gdpr_article(reference: str) -> str:
 
 def gdpr_url(reference: str) -> str | None:
     """A stable page about the article (gdprhub), or None for references that name none."""
+    if not reference.strip()[:1].isdigit():
+        return None  # "recital 38", "CNIL recommandation 4": no article page
     article = gdpr_article(reference)
     return f"https://gdprhub.eu/Article_{article}_GDPR" if article else None
 

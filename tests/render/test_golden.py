@@ -16,15 +16,17 @@ from rgpd_check.render import get_renderer
 from tests.render.conftest import load_fixture
 
 GOLDEN = Path(__file__).parent / "golden"
-FIXTURE = "deconseille"
+# A hand-written report, and two written by the real classifier (policy reasons, a range).
+FIXTURES = ("deconseille", "precautions", "range")
 
 
+@pytest.mark.parametrize("fixture", FIXTURES)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("fmt", ["md", "html"])
-def test_golden(fmt: str, lang: str) -> None:
+def test_golden(fmt: str, lang: str, fixture: str) -> None:
     renderer = get_renderer(fmt)
-    rendered = renderer.render(load_fixture(FIXTURE), lang=lang)
-    path = GOLDEN / f"{FIXTURE}.{lang}.{renderer.extension}"
+    rendered = renderer.render(load_fixture(fixture), lang=lang)
+    path = GOLDEN / f"{fixture}.{lang}.{renderer.extension}"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(rendered, encoding="utf-8", newline="\n")

@@ -29,9 +29,16 @@ def test_formats_and_file_names() -> None:
 
 def test_unknown_format_is_a_clear_error() -> None:
     with pytest.raises(
-        RenderError, match="unknown report format 'pdf'; expected one of json, md, html"
+        RenderError, match="unknown report format 'docx'; expected one of json, md, html, pdf"
     ):
-        get_renderer("pdf")
+        get_renderer("docx")
+
+
+def test_pdf_is_an_optional_binary_format() -> None:
+    renderer = get_renderer("pdf")
+    assert renderer.binary and renderer.filename == "report.pdf"
+    assert "pdf" not in FORMATS
+    assert all(not get_renderer(name).binary for name in FORMATS)
 
 
 def test_render_all_returns_text_per_file(any_report: dict[str, Any]) -> None:
