@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from rgpd_check.errors import InputError
 from rgpd_check.gate.model import (
     GRADED_LEVELS,
@@ -32,7 +30,7 @@ from rgpd_check.gate.model import (
     Waiver,
 )
 from rgpd_check.report import slugify
-from rgpd_check.rules.yamlpos import Loc, Located, Pos, load_located
+from rgpd_check.rules.yamlpos import Loc, Located, load_located
 
 AUDIENCES = ("teachers", "pupils-anonymous", "pupils-accounts")
 TOP_KEYS = ("version", "academy", "defaults", "tools")
@@ -468,38 +466,10 @@ class _Checker:
         )
 
 
-def _impossible_dates(text: str) -> Located:
-    """Positions of date-looking values that are no date (``2025-13-01``): YAML cannot build
-    them, so the whole document fails to load; say where instead."""
-    located = Located(None)
-    stack = [yaml.compose(text, Loader=yaml.SafeLoader)]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            stack += [n for pair in node.value for n in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-        elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
-            try:
-                yaml.SafeLoader("").construct_object(node)
-            except ValueError:
-                located.problems.append(
-                    (Pos.of(node.start_mark), f"impossible date {node.value!r} (YYYY-MM-DD)")
-                )
-    return located
-
-
-def _load(text: str) -> Located:
-    try:
-        return load_located(text)
-    except ValueError:
-        return _impossible_dates(text)
-
-
 def parse_approved(text: str, path: Path, display: str | None = None) -> ApprovedList:
     """Check ``text`` as the list at ``path``; raise :class:`ApprovedListError` on problems."""
     display = display or display_path(path)
-    checker = _Checker(_load(text), display)
+    checker = _Checker(load_located(text), display)
     result = checker.check(path)
     if checker.problems or result is None:
         raise ApprovedListError(

@@ -70,7 +70,15 @@ def _convert(node: yaml.Node, loc: Loc, out: Located) -> Any:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, (*loc, i), out) for i, child in enumerate(node.value)]
-    return _scalar(node)
+    try:
+        return _scalar(node)
+    except (ValueError, yaml.YAMLError) as error:  # e.g. an impossible date: 2025-13-01
+        if node.tag.endswith(":timestamp"):
+            message = f"impossible date {node.value!r} (YYYY-MM-DD)"
+        else:
+            message = f"invalid value {node.value!r}: {error}"
+        out.problems.append((Pos.of(node.start_mark), message))
+        return node.value
 
 
 def _syntax_message(error: yaml.MarkedYAMLError) -> str:

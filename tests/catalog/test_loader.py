@@ -90,7 +90,8 @@ def test_dates_urls_and_stance(tmp_path: Path) -> None:
     assert f"{path}:32:10: stance.level: unknown stance level 'interdit'" in found
     assert "verified_on" not in found
     path.write_text(path.read_text("utf-8").replace("2026-02-28", "2026-02-30"), "utf-8")
-    assert problems(tmp_path) == [f"{path}:33:16: not a valid date: '2026-02-30'"]
+    # The impossible date no longer hides the file's other problems: all are reported.
+    assert f"{path}:33:16: impossible date '2026-02-30' (YYYY-MM-DD)" in problems(tmp_path)
 
 
 def test_cross_file_references_and_ids(tmp_path: Path) -> None:
