@@ -138,7 +138,11 @@ async def audit_tool(tool: Tool, reports: Path, base: api.AuditOptions) -> ToolO
             collection=report["collection"]["status"],
         )
         if not result.collected:
-            reason = "rien n'a pu être collecté / nothing could be collected"
+            failures = report["collection"].get("failures") or [{}]
+            first = str(failures[0].get("reason") or "")
+            reason = "rien n'a pu être collecté / nothing could be collected" + (
+                f" ({first})" if first else ""
+            )
     record.update(status="failed" if reason else "complete", ended_at=now_iso())
     if reason:
         record["reason"] = reason

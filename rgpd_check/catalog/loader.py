@@ -32,7 +32,7 @@ from rgpd_check.catalog.vocabulary import (
 )
 from rgpd_check.errors import InputError
 from rgpd_check.resources import catalog_dir, package_file
-from rgpd_check.rules.yamlpos import Loc, Located, Pos, _convert, load_located
+from rgpd_check.rules.yamlpos import Loc, Located, _convert, load_located
 
 
 @dataclass(frozen=True, order=True)
@@ -112,13 +112,7 @@ class _FileChecker:
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(Problem(self.display, 1, 1, f"cannot read file: {exc}"))
             return None
-        try:
-            self.doc = _located(text)
-        except ValueError:
-            # A scalar YAML resolves but cannot build (2026-02-30): point at it.
-            pos, message = _unbuildable_scalar(text)
-            self.problems.append(Problem(self.display, pos.line, pos.col, message))
-            return None
+        self.doc = _located(text)
         for pos, message in self.doc.problems:
             self.problems.append(Problem(self.display, pos.line, pos.col, message))
         if self.doc.data is None:
@@ -348,24 +342,6 @@ def _located(text: str) -> Located:
     located = Located(None)
     located.data = _convert(nodes[0], (), located)
     return located
-
-
-def _unbuildable_scalar(text: str) -> tuple[Pos, str]:
-    """The first scalar that YAML types but cannot construct, e.g. an impossible date."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    stack: list[yaml.Node] = [root] if root is not None else []
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        else:
-            try:
-                yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-            except ValueError:
-                return Pos.of(node.start_mark), f"not a valid date: {node.value!r}"
-    return Pos(1, 1), "invalid YAML value"
 
 
 def _sourced(item: dict[str, Any]) -> Sourced:

@@ -108,7 +108,7 @@ def summary_table(result: BatchResult, policy: LevelPolicy | None = None) -> Tab
             outcome.tool.id,
             _STATUS[outcome.status],
             level_text,
-            run.started_at if run else "—",
+            run.started_at[:16].replace("T", " ") if run else "—",
             outcome.reason if outcome.status == FAILED else "",
         )
     table.caption = (

@@ -158,7 +158,7 @@ def _tool_view(
                 "status": run.status,
                 "level": run.level if run.complete else None,
                 "level_label": labels.level(run.level) if run.complete and run.level else None,
-                "computed_level": run.data.get("computed_level"),
+                "computed_level": run.data.get("computed_level") if run.complete else None,
                 "reason": run.data.get("reason"),
                 "href": href,
                 "is_latest": latest is not None and run.name == latest.name,

@@ -34,7 +34,7 @@ AXE_RUN = (
     "async () => await axe.run(document, {runOnly: {type: 'tag',"
     " values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
 )
-PAGES = ("index.html", "outils/digipad.html", "outils/canva.html", "methode.html",
+PAGES = ("index.html", "outils/digipad.html", "methode.html",
          "niveaux/a-proscrire.html", "regles/HOST-001.html")  # fmt: skip
 
 if not Path(CHROMIUM).exists():
