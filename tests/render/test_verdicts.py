@@ -164,3 +164,23 @@ def test_markdown_reasons_context_and_coverage() -> None:
     assert "**What the context of use changes**" in md
     assert "- **Context** · Sans donnée personnelle" in md
     assert "### Usual addresses tried without success (2)" in md
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not __import__("pathlib").Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium"
+)
+@pytest.mark.parametrize("name", ["precautions", "range"])
+def test_classifier_reports_in_chromium(name: str, tmp_path: Any) -> None:
+    """Rendered, nothing fetched, nothing run, the inlined screenshot shown, no sideways scroll."""
+    from tests.render.conftest import hostile
+    from tests.render.test_browser import _open
+
+    report = hostile(load_fixture(name))
+    report["evidence_bundle"]["screenshots"] = [
+        {"path": "files/screenshot-entry.png", "media_type": "image/png", "data_base64": PNG}
+    ]
+    for lang in ("fr", "en"):
+        seen = _open(HtmlRenderer().render(report, lang=lang), tmp_path, width=640)
+        assert seen["outgoing"] == [] and seen["dialogs"] == [] and seen["scripts"] == 0
+        assert seen["scroll_width"] <= 640
