@@ -50,8 +50,14 @@ def build_actions(
         ),
     )
     from_risks = [_text(a.finding.recommendation, lang) for a in ordered]
+    browser_ran = bool((context.get("_browser") or {}).get("ran"))
     checks = [
-        policy.text("check", lang, title=_text(a.finding.title, lang), rule=a.finding.rule)
+        policy.text(
+            "check" if browser_ran or not _reads_browser(a.finding) else "check_browser",
+            lang,
+            title=_text(a.finding.title, lang),
+            rule=a.finding.rule,
+        )
         for a in gaps
     ]
     if incomplete:
@@ -59,6 +65,14 @@ def build_actions(
     if level == UNVERIFIED:
         return _unique([*stance_action, *checks, *from_context, *from_risks])
     return _unique([*stance_action, *from_context, *from_risks, *checks])
+
+
+def _reads_browser(finding: Any) -> bool:
+    """The rule needs what only a real browser observes (consent banner, key logging…)."""
+    return any(
+        str(line).removeprefix("requires: ").startswith("browser.")
+        for line in getattr(finding, "trace", ())
+    )
 
 
 def _text(texts: dict[str, str], lang: str) -> str:

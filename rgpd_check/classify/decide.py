@@ -180,7 +180,7 @@ def classify(
     result.actions = build_actions(
         policy,
         lang,
-        context,
+        {**context, "_browser": facts.get("browser")},
         level=result.level,
         counted=counted,
         gaps=gaps if result.computed_level == UNVERIFIED else _worse(policy, unknown, candidate),

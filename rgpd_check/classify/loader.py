@@ -37,6 +37,7 @@ CONTEXT_VALUES: dict[str, tuple[Any, ...]] = {
 }
 TEXT_KEYS: dict[str, tuple[str, ...]] = {
     "check": ("title", "rule"),
+    "check_browser": ("title", "rule"),
     "collection_incomplete": (),
     "collection_action": (),
     "range": ("best", "worst"),

@@ -307,3 +307,13 @@ def test_a_new_match_never_improves_the_level(found: list, context: tuple) -> No
     after = classify([*found, finding("SEC-998", "major")], document)
     if before.level != "a-verifier" and after.level != "a-verifier":
         assert policy.rank(after.level) >= policy.rank(before.level)
+
+
+def test_gaps_only_a_browser_can_fill_say_so() -> None:
+    keylogging = finding("TRK-004", "critical", "unknown", reads=("browser.keylogging.detected",))
+    static = classify([keylogging], facts())
+    assert static.level == "a-verifier"
+    assert static.actions[0].startswith("Relancer l’audit avec un navigateur (--browser)")
+    ran = facts()
+    ran["browser"] = {"ran": True}
+    assert classify([keylogging], ran).actions[0].startswith("Vérifier")
