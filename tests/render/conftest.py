@@ -11,6 +11,8 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NAMES = ("a_verifier", "deconseille", "override")
+# Reports written by the real classifier from golden cases (policy reasons, a range).
+CLASSIFIED_FIXTURES = ("precautions", "range")
 
 
 def load_fixture(name: str) -> dict[str, Any]:
@@ -20,7 +22,7 @@ def load_fixture(name: str) -> dict[str, Any]:
     return report
 
 
-@pytest.fixture(params=FIXTURE_NAMES)
+@pytest.fixture(params=FIXTURE_NAMES + CLASSIFIED_FIXTURES)
 def any_report(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Each fixture report in turn."""
     return load_fixture(request.param)
