@@ -202,11 +202,12 @@ def test_output_folder_safety_and_rebuild(tmp_path: Path, ruleset: RuleSet) -> N
 
 def test_approved_list_problems(tmp_path: Path, shipped: Catalog, ruleset: RuleSet) -> None:
     approved = tmp_path / "approved.yaml"
-    approved.write_text("tools:\n  - id: inconnu\n    accepted_level: recommande\n")
+    entry = "    approved_by: DPD\n    approved_on: 2026-01-01\n    review_by: 2027-01-01\n"
+    approved.write_text("tools:\n  - id: inconnu\n    accepted_level: recommande\n" + entry)
     result = build_site(shipped, tmp_path / "site", approved=approved, ruleset=ruleset)
     assert any("inconnu" in w for w in result.warnings)
-    approved.write_text("tools:\n  - id: zoom\n    accepted_level: super\n")
-    with pytest.raises(InputError, match="accepted_level"):
+    approved.write_text("tools:\n  - id: zoom\n    accepted_level: super\n" + entry)
+    with pytest.raises(InputError, match="approved.yaml:3:21: .*accepted_level"):
         build_site(shipped, tmp_path / "site2", approved=approved, ruleset=ruleset)
 
 
