@@ -41,6 +41,11 @@ def build_actions(
         )
     with_level = {**context, "level": level}
     from_context = [a.text[lang] for a in policy.actions if a.when.holds(with_level)]
+    if policy.graded(level) and policy.rank(level) >= policy.rank(policy.conclusive_from):
+        # Not recommended or worse: what to fix is what is serious, not every precaution.
+        counted = [
+            a for a in counted if policy.rank(str(a.level)) >= policy.rank(policy.conclusive_from)
+        ]
     ordered = sorted(
         counted,
         key=lambda a: (

@@ -317,3 +317,11 @@ def test_gaps_only_a_browser_can_fill_say_so() -> None:
     ran = facts()
     ran["browser"] = {"ran": True}
     assert classify([keylogging], ran).actions[0].startswith("Vérifier")
+
+
+def test_actions_of_a_serious_level_are_the_serious_ones() -> None:
+    result = classify([finding("SEC-001", "major"), finding("SEC-002", "minor")], facts())
+    assert result.level == "deconseille"
+    assert "Action pour SEC-001." in result.actions
+    assert "Action pour SEC-002." not in result.actions
+    assert result.actions[0].startswith("Préférer une alternative")
