@@ -102,6 +102,12 @@ def catalog_validate(catalog_dir: Path | None) -> None:
     help="N'auditer que cet outil (répétable) / audit only this tool (repeatable).",
 )
 @option(
+    "--shard",
+    metavar="K/N",
+    help="N'auditer que la part K sur N (défaut : CI_NODE_INDEX/CI_NODE_TOTAL de GitLab) /"
+    " audit only shard K of N (default: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL).",
+)
+@option(
     "--since",
     metavar="DATE",
     help="Refaire les audits plus anciens que DATE / redo audits older than DATE (YYYY-MM-DD).",
@@ -196,6 +202,8 @@ def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opt
 
     loaded = load_catalog(catalog_dir)
     since = parse_since(opts["since"])
+    from rgpd_check.catalog.shard import parse_shard
+
     try:
         if opts["dns_server"]:
             parse_server(opts["dns_server"])
@@ -231,7 +239,13 @@ def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opt
         ip_data=tuple(opts["ip_data"]),
         command_line=tuple(sys.argv),
     )
-    options = BatchOptions(jobs=opts["jobs"], only=tuple(opts["only"]), since=since, audit=base)
+    options = BatchOptions(
+        jobs=opts["jobs"],
+        only=tuple(opts["only"]),
+        since=since,
+        audit=base,
+        shard=parse_shard(opts["shard"]),
+    )
     with RichProgress() as progress:
         result = audit_catalog(loaded, out, options, progress)
     progress.console.print(summary_table(result))

@@ -23,6 +23,7 @@ from rgpd_check.catalog import layout
 from rgpd_check.catalog.layout import RunInfo
 from rgpd_check.catalog.lock import batch_lock
 from rgpd_check.catalog.model import Catalog, Tool
+from rgpd_check.catalog.shard import shard_items
 from rgpd_check.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
 from rgpd_check.evidence.bundle import now_iso
 
@@ -36,6 +37,7 @@ class BatchOptions:
     jobs: int = 4
     only: tuple[str, ...] = ()
     since: datetime | None = None
+    shard: tuple[int, int] | None = None  # (K, N), 1-based: see rgpd_check.catalog.shard
     audit: api.AuditOptions = field(default_factory=api.AuditOptions)
 
 
@@ -171,6 +173,8 @@ async def run_batch(
     if options.jobs < 1:
         raise InputError("--jobs doit valoir au moins 1 / must be at least 1")
     tools = select_tools(catalog, options.only)
+    if options.shard is not None:
+        tools = shard_items(tools, [t.id for t in tools], *options.shard)
     cleaned = layout.clean_incomplete(reports, [t.id for t in tools])
     skipped, pending = [], []
     for tool in tools:

@@ -132,8 +132,11 @@ def test_tools_sharing_a_domain_never_run_together(testweb: TestWeb, tmp_path: P
     for host in ("one.shared.test", "two.shared.test", "other.test"):
         add_tool_site(testweb, host)
     cat = tmp_path / "catalog"
-    for tool_id, host in (("one", "one.shared.test"), ("two", "two.shared.test"),
-                          ("other", "other.test")):
+    for tool_id, host in (
+        ("one", "one.shared.test"),
+        ("two", "two.shared.test"),
+        ("other", "other.test"),
+    ):
         write_tool(cat, tool_id, url=testweb.url(host), documents=False)
     recorder = Recorder()
     result = audit_catalog(
@@ -163,8 +166,10 @@ def test_interrupted_batch_resumes(testweb: TestWeb, tmp_path: Path) -> None:
                             stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         assert testweb.wait_until(
-            lambda: (reports / "a-fast" / "latest").exists()
-            and any(r.path == "/" for r in testweb.requests_for("slow.test")),
+            lambda: (
+                (reports / "a-fast" / "latest").exists()
+                and any(r.path == "/" for r in testweb.requests_for("slow.test"))
+            ),
             timeout=60,
         )
     finally:
@@ -209,3 +214,30 @@ def test_cli_exit_codes(
     assert "autre audit" in capsys.readouterr().err
     write_tool(cat, "down", url=testweb.url("down.test"), documents=False)
     assert run() == 1
+
+
+def test_shards_audit_disjoint_halves_that_merge_by_copying(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    import shutil
+
+    cat = tmp_path / "catalog"
+    ids = ["alpha", "bravo", "charlie", "delta", "echo"]
+    for tool_id in ids:
+        add_tool_site(testweb, f"{tool_id}.test")
+        write_tool(cat, tool_id, url=testweb.url(f"{tool_id}.test"), documents=False)
+    catalog = load_catalog(cat)
+    merged = tmp_path / "merged"
+    seen: list[str] = []
+    for k in (1, 2):
+        reports = tmp_path / f"shard{k}"
+        options = BatchOptions(jobs=2, shard=(k, 2), audit=base_options(testweb))
+        result = audit_catalog(catalog, reports, options)
+        audited = sorted(o.tool.id for o in result.outcomes if o.status == AUDITED)
+        seen += audited
+        assert len(audited) in (2, 3)
+        for folder in reports.iterdir():
+            if folder.is_dir() and folder.name in ids:
+                shutil.copytree(folder, merged / folder.name)
+    assert sorted(seen) == ids
+    assert all(layout.latest(merged, tool_id) is not None for tool_id in ids)
