@@ -151,7 +151,8 @@ def classify(
         result.best_case = candidate
         if gaps:
             result.worst_case = worst([candidate, *(str(a.level) for a in gaps)])
-        result.reasons = _unverified_reasons(policy, lang, gaps, incomplete, result)
+        reached = (facts.get("crawl") or {}).get("entry_reachable") is not False
+        result.reasons = _unverified_reasons(policy, lang, gaps, incomplete, result, reached)
         weighed = gaps
     else:
         drivers = [a for a in counted if a.level == candidate]
@@ -216,6 +217,7 @@ def _unverified_reasons(
     gaps: list[Assessment],
     incomplete: bool,
     result: Classification,
+    reached: bool = True,
 ) -> list[dict[str, Any]]:
     reasons: list[dict[str, Any]] = []
     if incomplete:
@@ -231,7 +233,7 @@ def _unverified_reasons(
     if result.worst_case and result.worst_case != result.best_case:
         text = policy.text("range", lang, best=best, worst=policy.label(result.worst_case, lang))
         reasons.append(_policy_reason("policy:range", text, "range"))
-    elif incomplete:
+    elif incomplete and reached:  # nothing read at all: no level to bound
         text = policy.text("range_collection", lang, best=best)
         reasons.append(_policy_reason("policy:range", text, "range"))
     return reasons

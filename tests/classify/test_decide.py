@@ -325,3 +325,11 @@ def test_actions_of_a_serious_level_are_the_serious_ones() -> None:
     assert "Action pour SEC-001." in result.actions
     assert "Action pour SEC-002." not in result.actions
     assert result.actions[0].startswith("Préférer une alternative")
+
+
+def test_a_site_never_reached_has_no_range() -> None:
+    dead = facts(complete=False)
+    dead["crawl"]["entry_reachable"] = False
+    result = classify([], dead)
+    assert result.level == "a-verifier"
+    assert rules_of(result) == ["COLLECTION"]
