@@ -241,3 +241,45 @@ def test_shards_audit_disjoint_halves_that_merge_by_copying(
                 shutil.copytree(folder, merged / folder.name)
     assert sorted(seen) == ids
     assert all(layout.latest(merged, tool_id) is not None for tool_id in ids)
+
+
+def test_batch_survives_a_fifth_of_faulty_tools_and_every_tool_gets_a_report(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    """Issue 10 (batch survival) at test size; benchmarks/ runs the same with 200 tools."""
+    cat = tmp_path / "catalog"
+    faults: dict[str, Route | None] = {
+        "f-nxdomain": None,
+        "f-500": Route(status=500),
+        "f-drop": Route(fault="drop"),
+        "f-loop": Route(redirect="/"),
+        "f-reset": Route(fault="reset_mid_body", body="x" * 20_000),
+        "f-slow": Route(body="x", delay=12),
+    }
+    healthy = [f"ok-{i:02d}" for i in range(24)]
+    for tool_id in healthy:
+        add_tool_site(testweb, f"{tool_id}.test")
+        write_tool(cat, tool_id, url=testweb.url(f"{tool_id}.test", https=True), documents=False)
+    for tool_id, route in faults.items():
+        if route is None:
+            testweb.set_dns_fault(f"{tool_id}.test", "nxdomain")
+        else:
+            add_tool_site(testweb, f"{tool_id}.test", **{"/": route})
+        write_tool(cat, tool_id, url=testweb.url(f"{tool_id}.test", https=True), documents=False)
+    audit = dataclasses.replace(
+        base_options(testweb),
+        net=net_options(testweb, response_timeout=6, read_timeout=4),
+        crawl=CrawlOptions(delay=0, time_budget=30, probe_http=False, well_known=False),
+    )
+    result = audit_catalog(
+        load_catalog(cat), tmp_path / "reports", BatchOptions(jobs=6, audit=audit)
+    )
+    statuses = {o.tool.id: o.status for o in result.outcomes}
+    assert len(statuses) == 30 and all(statuses[t] == AUDITED for t in healthy)
+    for tool_id in [*healthy, *faults]:
+        runs = layout.runs(tmp_path / "reports", tool_id)
+        assert runs, tool_id
+        report = json.loads((runs[-1].path / "report.json").read_text())
+        if tool_id in faults:
+            assert report["level"] == "a-verifier", tool_id
+            assert report["collection"]["failures"], tool_id
