@@ -356,6 +356,8 @@ class _Writer:
             self.add(
                 f"- {t('annex.pages', pages=pages, requests=m.number(scope.get('requests', 0)))}"
             )
+        for src in scope.get("ip_data_sources") or []:
+            self.add(f"- {self.labelled('annex.ip_data_sources', self.ip_source(src))}")
         self.add(f"- {m.label('annex.collection_status', collection['status'])}")
 
         read = scope.get("documents_read") or []
@@ -432,6 +434,22 @@ class _Writer:
                     ],
                 )
             )
+
+    def ip_source(self, src: dict[str, Any]) -> str:
+        name = src.get("description") or " ".join(
+            str(part)
+            for part in (src.get("name") or src.get("source") or "?", src.get("version"))
+            if part
+        )
+        parts = [md(name)]
+        data_date = src.get("data_date") or src.get("date")
+        if data_date:
+            parts.append(self.t("annex.ip_data_date", date=md(self.m.when(str(data_date)))))
+        if src.get("stale"):
+            parts.append(f"**{self.t('annex.ip_data_stale')}**")
+        if isinstance(src.get("answered"), int):
+            parts.append(self.m.tn("annex.ip_data_answered", src["answered"]))
+        return " · ".join(parts)
 
     def bundle(self) -> None:
         t = self.t
