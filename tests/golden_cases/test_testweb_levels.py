@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from rgpd_check import api
+from rgpd_check.errors import InputError
 from rgpd_check.schemas import report_errors
 from tests.helpers import audit_site
 from tests.testweb.web import TestWeb
@@ -111,3 +112,43 @@ def test_quizzou_is_at_least_not_recommended(audits: dict[str, Path]) -> None:
 )
 def test_quizzou_advertising_reaching_pupils_is_prohibited(audits: dict[str, Path]) -> None:
     assert evaluate(audits["quizzou.test"])["level"] == "a-proscrire"
+
+
+STANCE = {
+    "who": "Académie fictive",
+    "what": "Ne pas utiliser avec des élèves de primaire.",
+    "source": "https://www.academie.example/avis",
+    "date": "2026-10-01",
+    "level": "a-proscrire",
+}
+
+
+def test_operator_and_stance_are_kept_for_evaluate(tmp_path: Path) -> None:
+    """Catalog context (who runs the tool, an official stance) lives in the bundle: a later
+    offline evaluation keeps the override and shows the computed level beside it."""
+    with TestWeb() as web:
+        web.load_sites(SITES)
+        url = web.url("edu-pad.test", https=True)
+        audit_site(web, [url], tmp_path, operator_kind="association", stance=STANCE)
+    report = api.evaluate(tmp_path, api.AuditOptions(formats=("json", "html"))).report
+    assert report["facts"]["context"]["operator_kind"] == "association"
+    assert report["override"] == STANCE and report["level"] == "a-proscrire"
+    assert report["computed_level"] != "a-proscrire"
+    assert report["actions"][0].startswith("Respecter la position officielle (Académie fictive")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Position officielle" in html and "Niveau calculé par rgpd-check" in html
+    with pytest.raises(InputError, match="unknown operator kind"):
+        api.evaluate(tmp_path, api.AuditOptions(operator_kind="ministry"))
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+def test_cli_writes_a_pdf(audits: dict[str, Path]) -> None:
+    from click.testing import CliRunner
+
+    from rgpd_check.cli import cli
+
+    folder = audits["classquiz.test"]
+    result = CliRunner().invoke(cli, ["evaluate", str(folder), "--format", "pdf", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "report.pdf").read_bytes().startswith(b"%PDF-")
