@@ -106,6 +106,7 @@ def audit_options(tool: Tool, base: api.AuditOptions) -> api.AuditOptions:
         audience=tool.context.audit_audience,
         school_level=tool.context.audit_school_level,
         stance=tool.stance.as_override() if tool.stance else None,
+        operator_kind=base.operator_kind or tool.vendor.kind,
         command_line=base.command_line or tuple(sys.argv),
     )
 
