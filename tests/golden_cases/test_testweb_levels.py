@@ -76,11 +76,6 @@ def test_edu_pad_context_changes_the_weight_of_the_contract(audits: dict[str, Pa
     assert anonymous["context"]["is_default"] is False
 
 
-@pytest.mark.xfail(
-    reason="reader: 'Responsable du traitement : EduPad SAS' is not yet read as "
-    "controller_identity, so DPA-016 fires although the vendor is named",
-    strict=False,
-)
 def test_edu_pad_for_teachers_is_usable_or_to_verify(audits: dict[str, Path]) -> None:
     report = evaluate(audits["edu-pad.test"], "teachers")
     assert report["level"] in ("precautions", "a-verifier")
@@ -105,11 +100,6 @@ def test_quizzou_is_at_least_not_recommended(audits: dict[str, Path]) -> None:
     assert report["level"] in ("deconseille", "a-proscrire")
 
 
-@pytest.mark.xfail(
-    reason="the policy's 'Nous utilisons des traceurs publicitaires' is not yet read as an "
-    "advertising signal, and tracker-ads.test is in no tracker list: nothing says 'advertising'",
-    strict=False,
-)
 def test_quizzou_advertising_reaching_pupils_is_prohibited(audits: dict[str, Path]) -> None:
     assert evaluate(audits["quizzou.test"])["level"] == "a-proscrire"
 

@@ -137,6 +137,8 @@ def find_hits(doc: Document, spec: SignalSpec) -> list[Hit]:
             if (spec.value_required or pattern.value_required) and not has_value(value):
                 continue
             state = polarity(doc, index, start, end)
+            if pattern.polarity == "affirm_only" and state.negated:
+                continue  # "no advertising cookies" is not a promise of no advertising
             if pattern.polarity == "deny":
                 status = "denied"
             elif spec.negatable and state.negated:

@@ -446,8 +446,10 @@ def _pattern(body: Any, compiler: _Compiler, where: str, signal: str) -> Pattern
         if key not in known:
             raise VocabularyError(f"{body.where(key)}: unknown key {key!r} in a pattern")
     polarity = str(body.get("polarity", "affirm"))
-    if polarity not in ("affirm", "deny"):
-        raise VocabularyError(f"{body.where('polarity')}: polarity is 'affirm' or 'deny'")
+    if polarity not in ("affirm", "deny", "affirm_only"):
+        raise VocabularyError(
+            f"{body.where('polarity')}: polarity is 'affirm', 'deny' or 'affirm_only'"
+        )
     lang = body.get("lang")
     if lang not in (None, "fr", "en"):
         raise VocabularyError(f"{body.where('lang')}: lang is 'fr' or 'en'")
