@@ -19,6 +19,7 @@ from rgpd_check import api
 from rgpd_check.evidence.bundle import Bundle
 from rgpd_check.evidence.verify import verify_bundle
 from tests.helpers import audit_site
+from tests.testweb.loader import load
 from tests.testweb.reqlog import LoggedRequest
 from tests.testweb.web import TestWeb
 from tests.trackers.support import (
@@ -158,6 +159,21 @@ def test_third_party_iframe_cookies_attempted_and_stored(run: Run) -> None:
     assert ("widget_lax", "widget-tiers.test") not in stored
     assert "widget_lax (widget-tiers.test)" in cookies["attempted_not_stored"]
     assert cookies["third_party_mode"] == "third_party_cookies_allowed"
+
+
+def test_every_cookie_the_servers_set_for_the_browser_is_in_the_evidence(run: Run) -> None:
+    declared = {
+        (site.host, path.split("?")[0]): route.set_cookies
+        for site in load(QUIZ_SITES).sites
+        for path, route in site.pages.items()
+        if not isinstance(route, str) and route.set_cookies
+    }
+    browser_hits = {(r.host, r.path.split("?")[0]) for r in run.log
+                    if "Chrome" in (r.header("user-agent") or "")}
+    expected = {(value.split("=")[0], host) for (host, path), values in declared.items()
+                if (host, path) in browser_hits for value in values}
+    attempted = {(c["name"], c["domain"]) for c in run.facts["cookies"]["browser_attempted"]}
+    assert len(expected) == 4 and expected <= attempted
 
 
 def test_third_party_iframe_storage(run: Run) -> None:
