@@ -51,7 +51,24 @@ def _scalar(node: yaml.Node) -> Any:
     return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
-def _convert(node: yaml.Node, loc: Loc, out: Located) -> Any:
+MAX_DEPTH = 64  # hand-written data files are never nested this deep
+
+
+def _convert(node: yaml.Node, loc: Loc, out: Located, seen: set[int] | None = None) -> Any:
+    """Plain data from a node; aliases and absurd nesting are problems, never expanded.
+
+    A YAML alias is the same node reached twice: expanding it is how a "billion laughs"
+    document of a few hundred bytes becomes gigabytes. Data files here never need one.
+    """
+    seen = set() if seen is None else seen
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in seen:
+            out.problems.append((Pos.of(node.start_mark), "YAML aliases (*name) are not allowed"))
+            return None
+        seen.add(id(node))
+        if len(loc) > MAX_DEPTH:
+            out.problems.append((Pos.of(node.start_mark), f"nested deeper than {MAX_DEPTH} levels"))
+            return None
     out.values[loc] = Pos.of(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -66,10 +83,10 @@ def _convert(node: yaml.Node, loc: Loc, out: Located) -> Any:
             first_seen.setdefault(key, key_pos)
             child_loc = (*loc, key)
             out.keys[child_loc] = key_pos
-            result[key] = _convert(value_node, child_loc, out)
+            result[key] = _convert(value_node, child_loc, out, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, (*loc, i), out) for i, child in enumerate(node.value)]
+        return [_convert(child, (*loc, i), out, seen) for i, child in enumerate(node.value)]
     try:
         return _scalar(node)
     except (ValueError, yaml.YAMLError) as error:  # e.g. an impossible date: 2025-13-01
@@ -97,6 +114,8 @@ def load_located(text: str) -> Located:
         return Located(None, problems=[(Pos.of(mark), _syntax_message(error))])
     except yaml.YAMLError as error:
         return Located(None, problems=[(Pos(1, 1), f"YAML error: {error}")])
+    except RecursionError:
+        return Located(None, problems=[(Pos(1, 1), f"nested deeper than {MAX_DEPTH} levels")])
     if not nodes:
         return Located(None, problems=[(Pos(1, 1), "empty file")])
     out = Located(None)
