@@ -19,9 +19,25 @@ _BLOCK_TAGS = (
     "p|div|li|h[1-6]|br|tr|td|th|section|article|table|ul|ol|blockquote|dd|dt|header|footer|"
     "nav|main|aside|pre|hr|figure|figcaption|address|details|summary|form|fieldset|legend"
 )
+MAX_DEPTH = 512
+_DEPTH_SCAN_FROM = 4000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+# Void and auto-closed elements do not deepen the tree (an unclosed <li> is closed by the next).
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th option optgroup tbody thead tfoot colgroup rb rt rp html head body".split()
+)
+# Only layout and formatting tags are dropped past the limit; links, scripts, forms and media
+# always stay, since they are what the analysis looks for.
+_DROPPABLE = frozenset(
+    "div span section article aside header footer nav main font b i u s em strong small big "
+    "center blockquote ul ol dl table figure figcaption details summary fieldset label "
+    "address pre code mark abbr cite q sub sup tt dir menu".split()
+)
 _BLOCK_BOUNDARY = re.compile(rf"(?i)<(/?)({_BLOCK_TAGS})\b")
 _BLOCK_MARK = "\ue000"  # private-use character: where a block starts or ends
 _WHITESPACE = re.compile(r"\s+")
+_BLOCK_REPLACEMENT = _BLOCK_MARK + r"<\1\2"  # a template: faster than a function
 _DROP_ALWAYS = "script, style, noscript, template, svg, head, iframe, object, embed, canvas"
 _BOILERPLATE = (
     "nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo], "
@@ -85,6 +101,14 @@ class ParsedPage:
 
 def parse_page(html: str, base_url: str) -> ParsedPage:
     """Parse once; URLs are made absolute against ``<base href>`` or ``base_url``."""
+    html = cap_depth(html)
+    page = _structure(html, base_url)  # its tree is freed on return: one tree at a time
+    page.text = _main_text(html)
+    return page
+
+
+def _structure(html: str, base_url: str) -> ParsedPage:
+    """Title, language, links, resources and meta refresh of a page."""
     tree = LexborHTMLParser(html)
     page = ParsedPage()
     title = tree.css_first("title")
@@ -105,13 +129,48 @@ def parse_page(html: str, base_url: str) -> ParsedPage:
         match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", content, re.I)
         if match:
             page.meta_refresh = _absolute(base, match.group(1))
-    page.text = main_text(html)
     return page
+
+
+def cap_depth(html: str, limit: int = MAX_DEPTH) -> str:
+    """Drop layout tags nested deeper than ``limit`` (their text stays).
+
+    lexbor's tree builder is quadratic in the nesting depth of block elements (200,000
+    nested ``<div>`` take minutes), so a hostile page could stall an audit. Chromium caps
+    the depth at 512 for the same reason. Pages with fewer tags than ``_DEPTH_SCAN_FROM``
+    cannot be deep enough to matter and are returned untouched without a scan.
+    """
+    if html.count("<") < _DEPTH_SCAN_FROM:
+        return html
+    depth = 0
+    kept: list[str] = []
+    last = 0
+    for match in _TAG.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _NOT_NESTING or match.group(3):
+            continue
+        if closing:
+            drop = depth > limit and name in _DROPPABLE
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            drop = depth > limit and name in _DROPPABLE
+        if drop:
+            kept.append(html[last : match.start()])
+            last = match.end()
+    if last == 0:
+        return html
+    kept.append(html[last:])
+    return "".join(kept)
 
 
 def main_text(html: str) -> str:
     """Readable main text of a page: boilerplate stripped, one line per block."""
-    marked = _BLOCK_BOUNDARY.sub(lambda m: f"{_BLOCK_MARK}<{m.group(1)}{m.group(2)}", html)
+    return _main_text(cap_depth(html))
+
+
+def _main_text(html: str) -> str:
+    marked = _BLOCK_BOUNDARY.sub(_BLOCK_REPLACEMENT, html)
     tree = LexborHTMLParser(marked)
     body = tree.body
     if body is None:

@@ -84,7 +84,14 @@ def load_pages(bundle: Bundle, records: dict[str, HttpRecord]) -> list[FetchedPa
             page.body, page.body_problem = decode_content(
                 record.body, record.header("content-encoding")
             )
-            if page.ok and page.is_html:
+            if page.body_problem is not None:
+                # Bomb or unknown coding: what was decoded is not the page; read nothing.
+                page.body = b""
+            elif record.truncated:
+                # A cut body is not the document: it must come out unreadable, never as
+                # "read, and this clause is missing".
+                page.body_problem = "truncated"
+            elif page.ok and page.is_html:
                 page.text, page.charset = decode_text(page.body, record.header("content-type"))
                 page.parsed = parse_page(page.text, final_url)
         pages.append(page)

@@ -189,7 +189,12 @@ class Crawler:
             via=item.via,
             record_id=result.record_id,
         )
-        if not result.ok or result.status is None:
+        if result.status is None:
+            return
+        if result.error:
+            # Headers came, the body did not (reset, drip past the time limit): the page is
+            # incomplete evidence and must say why, or a cut document would pass as read.
+            self._failure(final, result.error, result.error_detail, item)
             return
         if result.status >= 400:
             self._failure(
@@ -198,6 +203,13 @@ class Crawler:
             return
         if result.truncated:
             self.bundle.event("truncated", url=final, limit=self.net.options.max_bytes)
+            self._failure(
+                final,
+                "body_too_large",
+                f"corps coupé à {self.net.options.max_bytes} octets"
+                f" / body cut at {self.net.options.max_bytes} bytes",
+                item,
+            )
         if item.via.get("type") and item.purpose in ("document", "well_known"):
             self._found_types.add(str(item.via["type"]))
         self.outcome.pages_fetched += 1
@@ -208,7 +220,12 @@ class Crawler:
             self._discover(final, result, item)
 
     def _discover(self, url: str, result: FetchResult, item: _Item) -> None:
-        body, _ = decode_content(result.body, result.header("content-encoding"))
+        body, problem = decode_content(result.body, result.header("content-encoding"))
+        if problem:
+            # A bomb or an unknown coding: nothing trustworthy to read links from.
+            reason = "decompression_bomb" if "bomb" in problem else "undecodable_body"
+            self._failure(url, reason, problem, item)
+            return
         text, _ = decode_text(body, result.header("content-type"))
         page = parse_page(text, url)
         self.outcome.resource_hosts.update(host_of(r.url) for r in page.resources)

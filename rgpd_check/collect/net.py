@@ -315,6 +315,16 @@ class NetClient:
         return response_id
 
 
+# Transport-level conditions reported through ssl exceptions: not certificate problems.
+_TLS_TRANSPORT_ERRORS = (
+    ssl.SSLWantReadError,
+    ssl.SSLWantWriteError,
+    ssl.SSLZeroReturnError,
+    ssl.SSLEOFError,
+    ssl.SSLSyscallError,
+)
+
+
 def _fail(result: FetchResult, reason: str, detail: str) -> None:
     result.error = reason
     result.error_detail = detail[:500]
@@ -322,21 +332,24 @@ def _fail(result: FetchResult, reason: str, detail: str) -> None:
 
 def _classify_httpx_error(exc: httpx.HTTPError) -> tuple[str, str]:
     detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        # Before the TLS check: a read timeout on TLS carries an SSLWantReadError cause.
+        if isinstance(exc, httpx.ConnectTimeout):
+            return "connect_timeout", detail
+        return "read_timeout", detail
     cause: BaseException | None = exc
     refused = False
     while cause is not None:
-        if isinstance(cause, ssl.SSLError):
+        if isinstance(cause, ssl.SSLError) and not isinstance(cause, _TLS_TRANSPORT_ERRORS):
             return "tls_error", f"{type(cause).__name__}: {cause}"
         refused = refused or isinstance(cause, ConnectionRefusedError)
         for inner in getattr(cause, "exceptions", ()):  # anyio groups per-address attempts
             refused = refused or isinstance(inner, ConnectionRefusedError)
         cause = cause.__cause__ or cause.__context__
-    if "CERTIFICATE_VERIFY_FAILED" in detail or "SSL" in detail:
+    if "CERTIFICATE_VERIFY_FAILED" in detail or (
+        isinstance(exc, httpx.ConnectError) and "SSL" in detail
+    ):
         return "tls_error", detail
-    if isinstance(exc, httpx.ConnectTimeout):
-        return "connect_timeout", detail
-    if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
-        return "read_timeout", detail
     if isinstance(exc, httpx.ConnectError):
         return (
             "connect_refused" if refused or "refused" in detail.lower() else "connect_error",

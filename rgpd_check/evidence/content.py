@@ -75,13 +75,24 @@ def sniff_charset(body: bytes, content_type: str | None) -> str:
 
 
 def decode_text(body: bytes, content_type: str | None) -> tuple[str, str]:
-    """Body as text and the charset used; never raises."""
+    """Body as text and the charset used; never raises.
+
+    A page declared UTF-8 that is not (a common CMS mistake: Latin-1 bytes behind a UTF-8
+    header) is read as windows-1252 rather than as replacement characters, so its words can
+    still be matched; the charset returned says which decoding was used.
+    """
     charset = sniff_charset(body, content_type)
     for bom, _ in _BOMS:
         if body.startswith(bom):
             body = body[len(bom) :]
             break
-    return body.decode(charset, errors="replace"), charset
+    text = body.decode(charset, errors="replace")
+    if charset == "utf-8" and "\ufffd" in text:
+        bad = text.count("\ufffd") - body.count("\ufffd".encode())
+        good = sum(1 for char in text if char > "\x7f" and char != "\ufffd")
+        if bad > good:  # mostly not UTF-8: a few stray bytes in real UTF-8 stay as they are
+            return body.decode("windows-1252", errors="replace"), "windows-1252"
+    return text, charset
 
 
 def _known(name: str) -> bool:

@@ -1,0 +1,1 @@
+"""Benchmarks: each script prints its figures next to their bound (no timed tests)."""
