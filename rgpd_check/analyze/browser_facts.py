@@ -49,6 +49,8 @@ class BrowserRequest:
     initiator_type: str | None = None
     initiator_url: str | None = None
     main_frame: bool | None = None
+    # A cross-host redirect hop's cookies, which the relay could not hand to the browser.
+    cookies_not_applied: bool = False
 
     @property
     def kind(self) -> str:
@@ -142,6 +144,7 @@ def load_browser_evidence(bundle: Bundle) -> BrowserEvidence | None:
                 initiator_type=initiator.get("initiator_type"),
                 initiator_url=initiator.get("initiator_url"),
                 main_frame=entry.get("main_frame"),
+                cookies_not_applied=bool(entry.get("cookies_not_applied")),
             )
         )
     browser: dict[str, Any] = next((e for e in reversed(entries) if e.get("kind") == "browser"), {})

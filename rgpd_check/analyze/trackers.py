@@ -549,7 +549,9 @@ def cookie_facts(
         facts["third_party_stored"] = sorted(
             f"{c['name']} ({c['domain']})" for c in stored if c["third_party"]
         )
-        attempted_keys = {(c["name"], c["domain"]) for c in attempted}
+        attempted_keys = {
+            (c["name"], c["domain"]) for c in attempted if not c.get("not_applied_by_relay")
+        }
         stored_keys = {(c["name"], c["domain"]) for c in stored}
         facts["attempted_not_stored"] = sorted(
             f"{n} ({d})" for n, d in attempted_keys - stored_keys
@@ -572,6 +574,8 @@ def _attempted(browser: BrowserEvidence, judge: CookieJudge) -> list[dict[str, A
                 continue
             judge.annotate(cookie, request.url)
             cookie["via"] = "header"
+            if request.cookies_not_applied:
+                cookie["not_applied_by_relay"] = True
             cookie["evidence"] = [{**request.evidence(), "quote": value[:300]}]
             found[key] = cookie
     for write in browser.of_kind("cookie_write"):

@@ -134,9 +134,9 @@ def test_image_beacons_and_the_pixel_event(run: Run) -> None:
 
 
 def test_send_beacon_is_seen_with_its_body_and_caught_by_the_filter_list(run: Run) -> None:
-    server = [r for r in run.log if r.host == "collect.beacon-tiers.test"]
+    server = [r for r in run.log if r.host == "collect.beacon-tiers.test" and r.path == "/b"]
     assert server and all(r.method == "POST" and r.body == b"page=home" for r in server)
-    beacons = [r for r in run.browser_entries("request") if "beacon-tiers" in r["url"]]
+    beacons = [r for r in run.browser_entries("request") if r["url"].endswith("/b")]
     assert beacons[0]["resource_type"] == "ping" and beacons[0]["post_data"] == "page=home"
     trackers = run.facts["trackers"]
     assert trackers["filter_list_only_hosts"] == ["collect.beacon-tiers.test"]
@@ -173,7 +173,25 @@ def test_every_cookie_the_servers_set_for_the_browser_is_in_the_evidence(run: Ru
     expected = {(value.split("=")[0], host) for (host, path), values in declared.items()
                 if (host, path) in browser_hits for value in values}
     attempted = {(c["name"], c["domain"]) for c in run.facts["cookies"]["browser_attempted"]}
-    assert len(expected) == 4 and expected <= attempted
+    assert len(expected) == 6 and expected <= attempted
+
+
+def test_redirects_go_through_our_client_hop_by_hop(run: Run) -> None:
+    requests = {r["url"].split("/", 3)[-1]: r for r in run.browser_entries("request")}
+    sync, target = requests["p/sync"], requests["r"]
+    assert sync["redirect"] == "followed_by_relay" and target["redirected_from"] == sync["url"]
+    assert {(r.host, r.path) for r in run.log} >= {("quiz-ecole.test", "/p/sync"),
+                                                   ("collect.beacon-tiers.test", "/r")}
+    # A cross-site hop's cookie is attempted, but handing it over would store it for the
+    # wrong site: recorded as not applied, not as refused by the browser.
+    cookies = run.facts["cookies"]
+    sync_cookie = next(c for c in cookies["browser_attempted"] if c["name"] == "sync")
+    assert sync_cookie["not_applied_by_relay"] is True
+    assert "sync (collect.beacon-tiers.test)" not in cookies["attempted_not_stored"]
+    # The iframe's redirect is replayed by the browser itself: its cookie is kept.
+    assert requests["go"]["redirect"] == "client_side"
+    stored = {(c["name"], c["domain"]) for c in cookies["browser_stored"]}
+    assert ("widget_hop", "widget-tiers.test") in stored
 
 
 def test_third_party_iframe_storage(run: Run) -> None:

@@ -9,12 +9,16 @@ fulfilled as they are, so the browser follows them and each hop comes back here.
 from __future__ import annotations
 
 import asyncio
+import html
+import json
 import time
 from typing import Any
+from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Route
 
+from rgpd_check.analyze.domains import host_of
 from rgpd_check.collect.browser.record import BrowserLog, clip
 from rgpd_check.collect.net import FetchResult, NetClient
 from rgpd_check.evidence.content import decode_content
@@ -49,6 +53,10 @@ _ABORT_REASONS = {
     "tls_error": "failed",
 }
 DEFAULT_MAX_REQUESTS = 1500
+MAX_REDIRECTS = 10
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+# Credentials the browser computed for one host: never sent to the next host of a redirect.
+_PER_HOST = frozenset({"cookie", "authorization"})
 
 
 def forward_headers(headers: dict[str, str]) -> list[tuple[str, str]]:
@@ -75,6 +83,21 @@ def fulfil_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
         else:
             merged[key] = value
     return merged
+
+
+def client_redirect(target: str, headers: list[tuple[str, str]]) -> dict[str, Any]:
+    """A page that sends the browser on to ``target`` (cookies of the redirect kept)."""
+    attribute = html.escape(target, quote=True)
+    script = json.dumps(target).replace("<", "\\u003c")
+    cookies = [v for k, v in headers if k.lower() == "set-cookie"]
+    served = {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"}
+    if cookies:
+        served["set-cookie"] = "\n".join(cookies)
+    body = (
+        f'<!doctype html><meta http-equiv="refresh" content="0;url={attribute}">'
+        f"<script>location.replace({script})</script>"
+    )
+    return {"status": 200, "headers": served, "body": body}
 
 
 def abort_reason(result: FetchResult) -> str:
@@ -136,18 +159,84 @@ class Relay:
             headers = await request.all_headers()
         except PlaywrightError:
             headers = dict(request.headers)
-        started = time.monotonic()
-        result = await self.net.fetch(
-            url, method=request.method, headers=forward_headers(headers), content=body or None
-        )
-        entry["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)
-        if result.status is None:
-            outcome = "blocked" if result.error == "blocked_address" else "failed"
-            entry.update(outcome=outcome, error=result.error, error_detail=result.error_detail)
+        await self._relay(route, entry, forward_headers(headers), body or None)
+
+    async def _relay(
+        self,
+        route: Route,
+        entry: dict[str, Any],
+        headers: list[tuple[str, str]],
+        content: bytes | None,
+    ) -> None:
+        """Fetch, hop by hop: Playwright does not route the target of a fulfilled redirect,
+        so a navigation gets a client-side redirect (the browser comes back here) and a
+        subresource's redirects are followed here, each hop checked and recorded."""
+        url, method = str(entry["url"]), str(entry["method"])
+        origin_host = host_of(url)
+        kept: list[str] = []  # Set-Cookie of hops on the first URL's host: right as they are
+        for hop in range(MAX_REDIRECTS + 1):
+            started = time.monotonic()
+            result = await self.net.fetch(url, method=method, headers=headers, content=content)
+            entry["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)
+            if result.status is None:
+                outcome = "blocked" if result.error == "blocked_address" else "failed"
+                entry.update(outcome=outcome, error=result.error, error_detail=result.error_detail)
+                self.log.write("request", **entry)
+                await _safely(route.abort(abort_reason(result)))
+                return
+            self._describe(entry, result)
+            location = (result.header("location") or "").strip()
+            target = urljoin(url, location) if location else ""
+            if result.status not in REDIRECT_CODES or not target or hop == MAX_REDIRECTS:
+                break
+            if not target.startswith(("http://", "https://")):
+                self.log.write("request", **entry)
+                await _safely(route.abort("failed"))
+                return
+            if entry["navigation"]:
+                entry["redirect"] = "client_side"
+                self.log.write("request", **entry)
+                await _safely(route.fulfill(**client_redirect(target, result.headers)))
+                return
+            entry["redirect"] = "followed_by_relay"
+            self._keep_cookies(entry, result, origin_host, kept)
             self.log.write("request", **entry)
-            await _safely(route.abort(abort_reason(result)))
-            return
+            if result.status == 303 or (result.status in (301, 302) and method == "POST"):
+                method, content = "GET", None
+            if host_of(target) != host_of(url):
+                headers = [(k, v) for k, v in headers if k.lower() not in _PER_HOST]
+            stale = {"redirect", "location", "truncated", "error"}
+            if content is None:
+                stale |= {"post_data", "post_data_size"}
+            entry = {k: v for k, v in entry.items() if k not in stale}
+            entry.update(url=target, method=method, redirected_from=url)
+            url = target
         decoded, problem = decode_content(result.body, result.header("content-encoding"))
+        if problem:
+            entry["decode_problem"] = problem
+        self._keep_cookies(entry, result, origin_host, kept)
+        served = fulfil_headers([(k, v) for k, v in result.headers if k.lower() != "set-cookie"])
+        if kept:
+            served["set-cookie"] = "\n".join(kept)
+        self.log.write("request", **entry)
+        await _safely(route.fulfill(status=result.status, headers=served, body=decoded))
+
+    @staticmethod
+    def _keep_cookies(
+        entry: dict[str, Any], result: FetchResult, origin_host: str, kept: list[str]
+    ) -> None:
+        """The browser stores what we fulfil for the first URL: cookies of another host's
+        hop cannot be handed over without landing on the wrong site, so they are marked."""
+        cookies = [v for k, v in result.headers if k.lower() == "set-cookie"]
+        if not cookies:
+            return
+        if host_of(str(entry["url"])) == origin_host:
+            kept.extend(cookies)
+        else:
+            entry["cookies_not_applied"] = True
+
+    @staticmethod
+    def _describe(entry: dict[str, Any], result: FetchResult) -> None:
         entry.update(
             outcome="relayed",
             status=result.status,
@@ -162,14 +251,6 @@ class Relay:
             entry["truncated"] = True
         if result.error:
             entry["error"] = result.error
-        if problem:
-            entry["decode_problem"] = problem
-        self.log.write("request", **entry)
-        await _safely(
-            route.fulfill(
-                status=result.status, headers=fulfil_headers(result.headers), body=decoded
-            )
-        )
 
     async def settle(self, quiet: float, limit: float) -> None:
         """Wait until no request has been in flight for ``quiet`` seconds (at most ``limit``)."""

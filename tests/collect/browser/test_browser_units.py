@@ -52,14 +52,16 @@ def test_abort_reasons_follow_the_fetch_error() -> None:
 
 
 class _Request:
-    def __init__(self, url: str, method: str = "GET", body: bytes | None = None) -> None:
+    def __init__(self, url: str, method: str = "GET", body: bytes | None = None,
+                 navigation: bool = False) -> None:
         self.url, self.method, self.resource_type = url, method, "image"
         self.post_data_buffer = body
         self.headers = {"cookie": "id=1", "accept-encoding": "br"}
         self.frame = None
+        self.navigation = navigation
 
     def is_navigation_request(self) -> bool:
-        return False
+        return self.navigation
 
     async def all_headers(self) -> dict[str, str]:
         return self.headers
@@ -81,13 +83,14 @@ class _Route:
 
 
 class _Net:
-    def __init__(self, result: FetchResult) -> None:
+    def __init__(self, result: FetchResult, by_url: dict[str, FetchResult] | None = None) -> None:
         self.result = result
+        self.by_url = by_url or {}
         self.sent: list[dict[str, Any]] = []
 
     async def fetch(self, url: str, **kwargs: Any) -> FetchResult:
         self.sent.append({"url": url, **kwargs})
-        return self.result
+        return self.by_url.get(url, self.result)
 
 
 def _relay(tmp_path: Path, result: FetchResult) -> tuple[Relay, _Net, BundleWriter]:
@@ -113,6 +116,41 @@ def test_relay_fetches_with_our_client_and_fulfils_the_decoded_body(tmp_path: Pa
     [entry] = Bundle.open(tmp_path).entries("browser.jsonl")
     assert entry["outcome"] == "relayed" and entry["warc_record_id"] == "<urn:uuid:1>"
     assert entry["set_cookie"] == ["u=1", "v=2"] and entry["post_data"] == "k=v"
+
+
+def test_relay_follows_a_subresource_redirect_hop_by_hop(tmp_path: Path) -> None:
+    hops = {
+        "https://t.test/a": FetchResult(url="https://t.test/a", status=302, headers=[
+            ("Location", "https://sync.test/b"), ("Set-Cookie", "a=1")], record_id="<1>"),
+        "https://sync.test/b": FetchResult(url="https://sync.test/b", status=200, body=b"gif",
+                                           headers=[("Set-Cookie", "b=2")], record_id="<2>"),
+    }
+    relay, net, writer = _relay(tmp_path, FetchResult(url="x", status=404))
+    net.by_url = hops
+    route = _Route(_Request("https://t.test/a"))
+    asyncio.run(relay.handle(route))  # type: ignore[arg-type]
+    assert [s["url"] for s in net.sent] == ["https://t.test/a", "https://sync.test/b"]
+    assert ("cookie", "id=1") not in net.sent[1]["headers"]  # t.test's cookies stay home
+    [(action, kwargs)] = route.calls
+    assert action == "fulfill" and kwargs["status"] == 200 and kwargs["body"] == b"gif"
+    assert kwargs["headers"]["set-cookie"] == "a=1"  # b=2 would land on t.test
+    writer.close(status="complete", not_collected=[])
+    first, second = Bundle.open(tmp_path).entries("browser.jsonl")
+    assert first["redirect"] == "followed_by_relay" and first["warc_record_id"] == "<1>"
+    assert second["redirected_from"] == "https://t.test/a" and second["cookies_not_applied"]
+
+
+def test_a_navigation_redirect_is_replayed_by_the_browser(tmp_path: Path) -> None:
+    moved = FetchResult(url="http://t.test/", status=301, record_id="<1>",
+                        headers=[("Location", "https://t.test/</script>"), ("Set-Cookie", "s=1")])
+    relay, net, _ = _relay(tmp_path, moved)
+    route = _Route(_Request("http://t.test/", navigation=True))
+    asyncio.run(relay.handle(route))  # type: ignore[arg-type]
+    assert len(net.sent) == 1  # the browser itself comes back for the next hop
+    [(action, kwargs)] = route.calls
+    assert kwargs["status"] == 200 and kwargs["headers"]["set-cookie"] == "s=1"
+    assert 'location.replace("https://t.test/\\u003c/script>")' in kwargs["body"]
+    assert "</script></script>" not in kwargs["body"]
 
 
 def test_relay_aborts_what_the_guard_refuses(tmp_path: Path) -> None:
