@@ -74,7 +74,12 @@ def _convert(node: yaml.Node, loc: Loc, out: Located, seen: set[int] | None = No
         result: dict[Any, Any] = {}
         first_seen: dict[Any, Pos] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                out.problems.append((Pos.of(key_node.start_mark), "a key must be plain text"))
+                continue
+            key = _plain_scalar(key_node, out)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                key = str(key)
             key_pos = Pos.of(key_node.start_mark)
             if key in first_seen:
                 out.problems.append(
@@ -87,13 +92,19 @@ def _convert(node: yaml.Node, loc: Loc, out: Located, seen: set[int] | None = No
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, (*loc, i), out, seen) for i, child in enumerate(node.value)]
+    return _plain_scalar(node, out)
+
+
+def _plain_scalar(node: yaml.Node, out: Located) -> Any:
+    """A scalar's value; one that YAML cannot build (bad date, unknown tag) is a problem."""
     try:
         return _scalar(node)
     except (ValueError, yaml.YAMLError) as error:  # e.g. an impossible date: 2025-13-01
         if node.tag.endswith(":timestamp"):
             message = f"impossible date {node.value!r} (YYYY-MM-DD)"
         else:
-            message = f"invalid value {node.value!r}: {error}"
+            reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+            message = f"invalid value {node.value!r}: {reason}"
         out.problems.append((Pos.of(node.start_mark), message))
         return node.value
 
