@@ -60,13 +60,16 @@ def test_match_without_evidence_is_flagged() -> None:
 
 
 def test_to_dict_in_both_languages() -> None:
-    finding = _by_rule({"trackers": {"advertising": ["ads"]}})["TRK-001"]
+    facts = {"trackers": {"advertising": ["ads"], "advertising_on_pupil_pages": ["ads"]}}
+    finding = _by_rule(facts)["TRK-001"]
     shape = finding.to_dict("fr")
     assert list(shape) == ["rule", "family", "kind", "severity", "reliability", "result",
                            "title", "recommendation", "gdpr", "references", "evidence",
                            "facts", "trace"]
-    assert shape["title"] == "Traceurs publicitaires sur les pages de l’outil"
-    assert finding.to_dict("en")["title"] == "Advertising trackers on the tool’s pages"
+    assert shape["title"] == ("Traceurs publicitaires ou de profilage sur les pages que les"
+                              " élèves consultent")
+    english = finding.to_dict("en")["title"]
+    assert english == "Advertising or profiling trackers on pages pupils visit"
     assert finding.to_dict("de")["title"] == shape["title"]  # falls back to French
     assert (shape["result"], shape["severity"], shape["kind"]) == ("match", "critical", "risk")
 
@@ -74,6 +77,7 @@ def test_to_dict_in_both_languages() -> None:
 def test_evidence_truncated_count_in_report() -> None:
     known = [{"id": f"t{i}", "evidence": [{"type": "http", "url": f"https://t{i}.example/"}]}
              for i in range(27)]
-    finding = _by_rule({"trackers": {"advertising": ["t0"], "known": known}})["TRK-001"]
+    finding = _by_rule({"trackers": {"advertising": ["t0"], "advertising_on_pupil_pages": ["t0"],
+                                     "known": known}})["TRK-001"]
     assert len(finding.evidence) == 25 and finding.evidence_truncated == 2
     assert finding.to_dict("fr")["evidence_truncated"] == 2
