@@ -231,7 +231,7 @@ class _FileChecker:
             seen: set[str] = set()
             for i, url in enumerate(urls.get("entry") or []):
                 self._url(("urls", "entry", i), url)
-                if url in seen:
+                if str(url) in seen:  # url may be anything here: the schema check says so
                     self.report(("urls", "entry", i), f"duplicate URL {url}")
                 seen.add(str(url))
             for i, doc in enumerate(urls.get("documents") or []):

@@ -67,7 +67,7 @@ def check_keys(
     """Reject unknown keys and missing required ones, naming the file and the entry."""
     required_set = set(required)
     allowed = required_set | set(optional)
-    unknown = sorted(set(entry) - allowed)
+    unknown = sorted(str(key) for key in set(entry) - allowed)  # a key may be null or a number
     if unknown:
         raise KnowledgeDataError(f"{where(source, entry_id)}: unknown key(s) {', '.join(unknown)}")
     missing = sorted(required_set - set(entry))
