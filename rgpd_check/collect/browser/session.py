@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import BrowserContext, CDPSession, Page, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
@@ -77,10 +78,17 @@ def key_documents(events: list[dict[str, Any]], limit: int) -> list[tuple[str, s
             and doc_type in KEY_DOCUMENT_TYPES
             and event.get("status") == 200
             and doc_type not in found
+            and not _is_download(str(event.get("final_url") or event.get("url")))
         ):
             found[str(doc_type)] = str(event.get("final_url") or event.get("url"))
     ordered = [(found[t], t) for t in KEY_DOCUMENT_TYPES if t in found]
     return ordered[:limit]
+
+
+def _is_download(url: str) -> bool:
+    """A PDF or office file would start a download, not show a page: the crawler reads it."""
+    path = urlsplit(url).path.lower()
+    return path.endswith((".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt"))
 
 
 class BrowserSession:

@@ -219,7 +219,8 @@ def test_key_documents_one_per_type_policy_first() -> None:
               page("https://t.test/404", "privacy_policy", 404),
               page("https://t.test/conf", "privacy_policy"),
               page("https://t.test/conf2", "privacy_policy"),
-              page("https://t.test/dpa", "dpa"), {"kind": "page", "purpose": "entry", "url": "x"}]
+              page("https://t.test/dpa", "dpa"), page("https://t.test/cgu.pdf", "cookie_policy"),
+              {"kind": "page", "purpose": "entry", "url": "x"}]
     assert key_documents(events, 3) == [("https://t.test/conf", "privacy_policy"),
                                         ("https://t.test/cgu", "terms")]
     assert key_documents(events, 1) == [("https://t.test/conf", "privacy_policy")]
@@ -293,3 +294,18 @@ def test_filter_lists_are_copied_into_the_bundle_as_given(tmp_path: Path) -> Non
     bundle = Bundle.open(tmp_path)
     assert (bundle.root / entry["file"]).read_bytes() == FILTER_LIST.read_bytes()
     assert list(bundle.entries("filterlists.jsonl"))[0]["sha256"] == entry["sha256"]
+
+
+def test_banner_selectors_are_for_consent_platforms_only(tmp_path: Path) -> None:
+    from rgpd_check.knowledge._loading import KnowledgeDataError
+    from rgpd_check.knowledge.trackers import parse_trackers
+
+    entry = {"id": "x", "name": "X", "domains": ["x.test"], "owner": "X", "owner_country": "FR",
+             "category": "analytics", "advertising": False, "session_replay": False,
+             "receives_ip": True, "consent_platform": False, "banner_selectors": ["#x"],
+             "source": "https://example.org/x", "unverified": True}
+    with pytest.raises(KnowledgeDataError, match="banner_selectors need consent_platform"):
+        parse_trackers({"schema_version": 1, "trackers": [entry]}, tmp_path / "t.yaml")
+    consent = {**entry, "category": "consent", "consent_platform": True}
+    [tracker] = parse_trackers({"schema_version": 1, "trackers": [consent]}, tmp_path / "t.yaml")
+    assert tracker.banner_selectors == ("#x",)
