@@ -226,8 +226,14 @@ def _page(
     )
     missing = size - len(page.encode("utf-8")) - 40
     if missing > 0:
+        # Half markup (a grid of cards, as CMS pages have), half inline application state.
+        card = (f'<div class="card"><h3 class="card-title">Ressource</h3><p class="card-text">'
+                f'Fiche pédagogique {seed}</p><a class="btn" href="/aide">Voir</a></div>')
+        cards = card * (missing // 2 // len(card.encode("utf-8")))
+        page += f'<section class="related" aria-hidden="true">{cards}</section>'
+        missing -= len(cards.encode("utf-8"))
         blob = json.dumps([{"id": n, "label": f"item-{seed}-{n}", "x": n * 7} for n in
-                           range(missing // 40 + 1)])[:missing]
+                           range(max(0, missing) // 40 + 1)])[: max(0, missing)]
         page += f'<script id="__STATE__" type="application/json">{blob}</script>'
     return page + "</body></html>"
 

@@ -227,7 +227,7 @@ class Crawler:
             self._failure(url, reason, problem, item)
             return
         text, _ = decode_text(body, result.header("content-type"))
-        page = parse_page(text, url)
+        page = parse_page(text, url, text=False)  # links only: analysis reads the text
         self.outcome.resource_hosts.update(host_of(r.url) for r in page.resources)
         if page.meta_refresh:
             self._enqueue(
