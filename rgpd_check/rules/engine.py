@@ -28,11 +28,21 @@ def evaluate_rule(rule: Rule, facts: dict[str, Any]) -> Finding:
             else "warning: match without any evidence reference"
         )
     return Finding(
-        rule=rule.id, family=rule.family, kind=rule.kind, severity=rule.severity,
-        reliability=rule.reliability, result=result, title=dict(rule.title),
-        recommendation=dict(rule.recommendation), gdpr=list(rule.gdpr),
-        references=list(rule.references), evidence=gathered.evidence, facts=gathered.facts,
-        trace=trace, source_file=rule.source_file, evidence_truncated=gathered.truncated,
+        rule=rule.id,
+        family=rule.family,
+        kind=rule.kind,
+        severity=rule.severity,
+        reliability=rule.reliability,
+        result=result,
+        title=dict(rule.title),
+        recommendation=dict(rule.recommendation),
+        gdpr=list(rule.gdpr),
+        references=list(rule.references),
+        evidence=gathered.evidence,
+        facts=gathered.facts,
+        trace=trace,
+        source_file=rule.source_file,
+        evidence_truncated=gathered.truncated,
     )
 
 

@@ -71,9 +71,15 @@ def _load_group(
         for rule_id, pos in checker.ids:
             if rule_id in seen:
                 first_file, first = seen[rule_id]
-                errors.append(RuleError(display, pos.line, pos.col,
-                                        f"duplicate rule id '{rule_id}' (also at "
-                                        f"{first_file}:{first.line}:{first.col})"))
+                errors.append(
+                    RuleError(
+                        display,
+                        pos.line,
+                        pos.col,
+                        f"duplicate rule id '{rule_id}' (also at "
+                        f"{first_file}:{first.line}:{first.col})",
+                    )
+                )
             else:
                 seen[rule_id] = (display, pos)
         for rule in checker.rules:
@@ -105,5 +111,6 @@ def load_rules(extra_paths: Sequence[Path] = (), *, include_builtin: bool = True
     version = _builtin_version(rules_dir()) if include_builtin else "0"
     if user_files:
         version += _local_suffix(user_files)
-    return RuleSet(rules=rules, version=version, replacements=replacements,
-                   files=[*builtin_files, *user_files])
+    return RuleSet(
+        rules=rules, version=version, replacements=replacements, files=[*builtin_files, *user_files]
+    )

@@ -126,8 +126,9 @@ class Operator:
     accepts: frozenset[str]
 
 
-def _op(name: str, shape: Shape, value: ValueSpec, test: Callable[[Any, Any], bool],
-        *accepts: str) -> Operator:
+def _op(
+    name: str, shape: Shape, value: ValueSpec, test: Callable[[Any, Any], bool], *accepts: str
+) -> Operator:
     return Operator(name, shape, value, test, frozenset(accepts))
 
 
@@ -154,13 +155,22 @@ OPERATORS: dict[str, Operator] = {
         _op("not_empty", "whole", "none", lambda a, b: _size(a) > 0, "array", "object", "string"),
         _op("count_ge", "whole", "count", _count(lambda n, m: n >= m), "array", "object"),
         _op("count_le", "whole", "count", _count(lambda n, m: n <= m), "array", "object"),
-        _op("intersects", "whole", "list",
-            lambda a, b: any(_member(x, _lists(a, b)[1]) for x in _lists(a, b)[0]), "array"),
-        _op("subset_of", "whole", "list",
-            lambda a, b: all(_member(x, _lists(a, b)[1]) for x in _lists(a, b)[0]), "array"),
+        _op(
+            "intersects",
+            "whole",
+            "list",
+            lambda a, b: any(_member(x, _lists(a, b)[1]) for x in _lists(a, b)[0]),
+            "array",
+        ),
+        _op(
+            "subset_of",
+            "whole",
+            "list",
+            lambda a, b: all(_member(x, _lists(a, b)[1]) for x in _lists(a, b)[0]),
+            "array",
+        ),
         _op("contains", "whole", "scalar", _contains, "array", "string"),
-        _op("not_contains", "whole", "scalar", lambda a, b: not _contains(a, b),
-            "array", "string"),
+        _op("not_contains", "whole", "scalar", lambda a, b: not _contains(a, b), "array", "string"),
     )
 }
 
@@ -179,8 +189,10 @@ def value_problem(spec: ValueSpec, value: Any) -> str | None:
         if not kinds <= SCALARS:
             return "expects a list of strings, numbers or booleans"
         if kinds == {"string", "boolean"}:
-            return ("expects a list of one type, not strings and booleans (YAML reads "
-                    "unquoted yes/no/on/off, e.g. NO for Norway, as booleans: quote them)")
+            return (
+                "expects a list of one type, not strings and booleans (YAML reads "
+                "unquoted yes/no/on/off, e.g. NO for Norway, as booleans: quote them)"
+            )
     if spec == "number" and kind(value) != "number":
         return f"expects a number value, got {kind(value)}"
     if spec == "count" and (kind(value) != "number" or not isinstance(value, int) or value < 0):

@@ -33,8 +33,14 @@ class TestOutcome:
 def run_test(rule: Rule, test: RuleTest) -> TestOutcome:
     got, trace = evaluate_rule_condition(rule, test.facts)
     return TestOutcome(
-        rule_id=rule.id, name=test.name, expected=test.expect, got=got,
-        passed=got == test.expect, todo=test.todo, file=rule.source_file, line=test.line,
+        rule_id=rule.id,
+        name=test.name,
+        expected=test.expect,
+        got=got,
+        passed=got == test.expect,
+        todo=test.todo,
+        file=rule.source_file,
+        line=test.line,
         trace=tuple(trace),
     )
 
@@ -49,8 +55,10 @@ def format_test_report(outcomes: list[TestOutcome]) -> str:
     """One line per test (failures followed by their location and trace), then the totals."""
     lines: list[str] = []
     for outcome in outcomes:
-        lines.append(f"{outcome.status} {outcome.rule_id} [{outcome.name}] "
-                     f"expected {outcome.expected}, got {outcome.got}")
+        lines.append(
+            f"{outcome.status} {outcome.rule_id} [{outcome.name}] "
+            f"expected {outcome.expected}, got {outcome.got}"
+        )
         if outcome.status == "FAIL":
             lines.append(f"    at {outcome.file}:{outcome.line}")
             lines.extend(f"    {line}" for line in outcome.trace)

@@ -104,8 +104,11 @@ class FileChecker:
             return
         family = data.get("family")
         if isinstance(family, str) and family != self.path.stem:
-            self.report(("family",), f"'{family}' does not match the file name "
-                        f"'{self.path.name}' (expected family '{self.path.stem}')")
+            self.report(
+                ("family",),
+                f"'{family}' does not match the file name "
+                f"'{self.path.name}' (expected family '{self.path.stem}')",
+            )
         if isinstance(data.get("constants"), dict):
             self._constants(data["constants"])
         rules = data.get("rules")
@@ -131,12 +134,15 @@ class FileChecker:
             known = sorted(error.schema.get("properties", {}))
             for key in instance:
                 if key not in known:
-                    self.report((*loc, key), f"unknown key '{key}'{did_you_mean(key, known)}",
-                                at_key=True)
+                    self.report(
+                        (*loc, key), f"unknown key '{key}'{did_you_mean(key, known)}", at_key=True
+                    )
         elif validator == "enum":
             choices = [str(choice) for choice in error.validator_value]
-            self.report(loc, f"{instance!r} is not one of {', '.join(choices)}"
-                        f"{did_you_mean(instance, choices)}")
+            self.report(
+                loc,
+                f"{instance!r} is not one of {', '.join(choices)}{did_you_mean(instance, choices)}",
+            )
         elif validator in ("pattern", "minLength") and "x-message" in error.schema:
             self.report(loc, f"{instance!r}: {error.schema['x-message']}")
         elif validator == "minLength":
@@ -144,9 +150,11 @@ class FileChecker:
         elif validator == "minItems":
             self.report(loc, f"needs at least {error.validator_value} item(s)")
         elif validator == "type":
-            hint = f" (quote it: \"{instance}\")" if (
-                error.validator_value == "string" and kind(instance) in ("number", "boolean")
-            ) else ""
+            hint = (
+                f' (quote it: "{instance}")'
+                if (error.validator_value == "string" and kind(instance) in ("number", "boolean"))
+                else ""
+            )
             self.report(loc, f"expected {error.validator_value}, got {kind(instance)}{hint}")
         else:
             self.report(loc, error.message)
@@ -170,13 +178,19 @@ class FileChecker:
                     self.bad_constants.add(str(name))
                     continue
             elif isinstance(value, dict):
-                self.report(loc, "a constant is a literal list or "
-                            "{data: FILE, path: KEY, where?: {KEY: VALUE}, select?: KEY}")
+                self.report(
+                    loc,
+                    "a constant is a literal list or "
+                    "{data: FILE, path: KEY, where?: {KEY: VALUE}, select?: KEY}",
+                )
                 self.bad_constants.add(str(name))
                 continue
             if isinstance(value, list) and {kind(v) for v in value} == {"string", "boolean"}:
-                self.report(loc, "mixes strings and booleans (YAML reads unquoted "
-                            "yes/no/on/off, e.g. NO for Norway, as booleans: quote them)")
+                self.report(
+                    loc,
+                    "mixes strings and booleans (YAML reads unquoted "
+                    "yes/no/on/off, e.g. NO for Norway, as booleans: quote them)",
+                )
                 self.bad_constants.add(str(name))
             self.constants[str(name)] = value
 
@@ -198,8 +212,11 @@ class FileChecker:
         for segment in dotted.split("."):
             if not isinstance(node, dict) or segment not in node:
                 keys = sorted(map(str, node)) if isinstance(node, dict) else []
-                self.report((*loc, "path"), f"constant '{name}': no '{dotted}' in "
-                            f"'{file_name}'{did_you_mean(segment, keys)}")
+                self.report(
+                    (*loc, "path"),
+                    f"constant '{name}': no '{dotted}' in "
+                    f"'{file_name}'{did_you_mean(segment, keys)}",
+                )
                 return None
             node = node[segment]
         return self._refine(name, node, ref, loc)
@@ -216,13 +233,19 @@ class FileChecker:
             if not isinstance(where, dict):
                 self.report((*loc, "where"), f"constant '{name}': 'where' is a mapping")
                 return None
-            node = [item for item in node if all(
-                k in item and kind(item[k]) == kind(v) and item[k] == v for k, v in where.items()
-            )]
+            node = [
+                item
+                for item in node
+                if all(
+                    k in item and kind(item[k]) == kind(v) and item[k] == v
+                    for k, v in where.items()
+                )
+            ]
         if select is not None:
             if not isinstance(select, str) or any(select not in item for item in node):
-                self.report((*loc, "select"), f"constant '{name}': not every entry has "
-                            f"a key {select!r}")
+                self.report(
+                    (*loc, "select"), f"constant '{name}': not every entry has a key {select!r}"
+                )
                 return None
             node = [item[select] for item in node]
         return node
@@ -234,8 +257,9 @@ class FileChecker:
         if isinstance(rule_id, str):
             self.ids.append((rule_id, self.doc.pos((*loc, "id"))))
         when = self._condition(rule["when"], (*loc, "when")) if "when" in rule else None
-        requires = (self._condition(rule["requires"], (*loc, "requires"))
-                    if "requires" in rule else None)
+        requires = (
+            self._condition(rule["requires"], (*loc, "requires")) if "requires" in rule else None
+        )
         evidence = rule.get("evidence")
         if isinstance(evidence, list):
             for index, path in enumerate(evidence):
@@ -244,14 +268,25 @@ class FileChecker:
         tests = self._tests(rule.get("tests"), loc)
         if loc[1] in self.broken_rules or when is None or not isinstance(family, str):
             return
-        self.rules.append(Rule(
-            id=rule["id"], family=family, kind=rule["kind"], severity=rule["severity"],
-            reliability=rule["reliability"], title=dict(rule["title"]),
-            recommendation=dict(rule["recommendation"]), gdpr=list(rule["gdpr"]),
-            references=list(rule.get("references", [])), when=when, requires=requires,
-            evidence=list(rule["evidence"]), tests=tests, source_file=self.display,
-            line=self.doc.pos(loc).line,
-        ))
+        self.rules.append(
+            Rule(
+                id=rule["id"],
+                family=family,
+                kind=rule["kind"],
+                severity=rule["severity"],
+                reliability=rule["reliability"],
+                title=dict(rule["title"]),
+                recommendation=dict(rule["recommendation"]),
+                gdpr=list(rule["gdpr"]),
+                references=list(rule.get("references", [])),
+                when=when,
+                requires=requires,
+                evidence=list(rule["evidence"]),
+                tests=tests,
+                source_file=self.display,
+                line=self.doc.pos(loc).line,
+            )
+        )
 
     def _tests(self, tests: Any, loc: Loc) -> list[RuleTest]:
         if not isinstance(tests, list):
@@ -268,14 +303,22 @@ class FileChecker:
                     where = "facts: " if problem.startswith("(document): ") else "facts."
                     self.report(test_loc, where + problem.removeprefix("(document): "))
             if test.get("expect") in ("match", "no_match", "unknown") and isinstance(facts, dict):
-                built.append(RuleTest(
-                    name=str(test.get("name", index)), expect=test["expect"], facts=facts,
-                    todo=bool(test.get("todo", False)), line=self.doc.pos(test_loc).line,
-                ))
+                built.append(
+                    RuleTest(
+                        name=str(test.get("name", index)),
+                        expect=test["expect"],
+                        facts=facts,
+                        todo=bool(test.get("todo", False)),
+                        line=self.doc.pos(test_loc).line,
+                    )
+                )
         expects = [test.get("expect") for test in tests if isinstance(test, dict)]
         if "match" not in expects or "no_match" not in expects:
-            self.report((*loc, "tests"), "tests need at least one 'match' and one 'no_match' "
-                        "case", at_key=True)
+            self.report(
+                (*loc, "tests"),
+                "tests need at least one 'match' and one 'no_match' case",
+                at_key=True,
+            )
         return built
 
     # -- conditions --------------------------------------------------------------
@@ -289,8 +332,11 @@ class FileChecker:
         keys = list(node)
         unknown = [key for key in keys if key not in COMBINATORS]
         for key in unknown:
-            self.report((*loc, key), f"unknown key '{key}' in a condition"
-                        f"{did_you_mean(key, [*COMBINATORS, 'fact'])}", at_key=True)
+            self.report(
+                (*loc, key),
+                f"unknown key '{key}' in a condition{did_you_mean(key, [*COMBINATORS, 'fact'])}",
+                at_key=True,
+            )
         combinators = [key for key in keys if key in COMBINATORS]
         if len(combinators) != 1:
             if not unknown:
@@ -316,8 +362,11 @@ class FileChecker:
         before = len(self.errors)
         for key in node:
             if key not in LEAF_KEYS:
-                self.report((*loc, key), f"unknown key '{key}' in a condition"
-                            f"{did_you_mean(key, list(LEAF_KEYS))}", at_key=True)
+                self.report(
+                    (*loc, key),
+                    f"unknown key '{key}' in a condition{did_you_mean(key, list(LEAF_KEYS))}",
+                    at_key=True,
+                )
         fact, op_name = node.get("fact"), node.get("op")
         if not isinstance(fact, str):
             self.report(loc, "a condition needs 'fact: PATH'")
@@ -327,8 +376,10 @@ class FileChecker:
             if op_name is None:
                 self.report(loc, "a condition needs 'op: OPERATOR'")
             else:
-                self.report((*loc, "op"), f"unknown operator '{op_name}'"
-                            f"{did_you_mean(op_name, list(OPERATORS))}")
+                self.report(
+                    (*loc, "op"),
+                    f"unknown operator '{op_name}'{did_you_mean(op_name, list(OPERATORS))}",
+                )
             return None
         op = OPERATORS[op_name]
         value, value_name = node.get("value"), None
@@ -346,18 +397,29 @@ class FileChecker:
             value, value_name = self._value(value, op_name, (*loc, "value"))
         quantifier = node.get("quantifier", "any")
         if quantifier not in ("any", "all"):
-            self.report((*loc, "quantifier"), f"quantifier must be 'any' or 'all', got "
-                        f"{quantifier!r}")
+            self.report(
+                (*loc, "quantifier"), f"quantifier must be 'any' or 'all', got {quantifier!r}"
+            )
         elif "quantifier" in node and op.shape != "element":
-            self.report((*loc, "quantifier"), f"operator '{op_name}' compares the whole value; "
-                        "a quantifier applies only to per-element operators")
+            self.report(
+                (*loc, "quantifier"),
+                f"operator '{op_name}' compares the whole value; "
+                "a quantifier applies only to per-element operators",
+            )
         if len(self.errors) == before and isinstance(fact, str):
             self._fits_schema(fact, op_name, value, value_name, (*loc, "op"))
         if len(self.errors) > before or not isinstance(fact, str):
             return None
         pattern = re.compile(value) if op.value == "regex" and isinstance(value, str) else None
-        return Leaf(fact=fact, op=op_name, value=value, value_name=value_name,
-                    value_fact=value_fact, quantifier=quantifier, pattern=pattern)
+        return Leaf(
+            fact=fact,
+            op=op_name,
+            value=value,
+            value_name=value_name,
+            value_fact=value_fact,
+            quantifier=quantifier,
+            pattern=pattern,
+        )
 
     def _value(self, value: Any, op_name: str, loc: Loc) -> tuple[Any, str | None]:
         name = None
@@ -384,8 +446,9 @@ class FileChecker:
         elif has_wildcard(value_fact):
             self.report((*loc, "value_fact"), "value_fact must name one value (no '*')")
 
-    def _fits_schema(self, fact: str, op_name: str, value: Any, value_name: str | None,
-                     loc: Loc) -> None:
+    def _fits_schema(
+        self, fact: str, op_name: str, value: Any, value_name: str | None, loc: Loc
+    ) -> None:
         """Catch an operator applied to the wrong type, or a literal the fact never takes."""
         op = OPERATORS[op_name]
         if op.shape == "presence":
@@ -393,10 +456,16 @@ class FileChecker:
         types = {"array"} if op.shape == "whole" and has_wildcard(fact) else value_types(fact)
         usable = (types or set()) - {"null"}
         if usable and not usable & op.accepts:
-            hint = (f"; use '{fact}.*' to test each element"
-                    if op.shape == "element" and "array" in usable else "")
-            self.report(loc, f"operator '{op_name}' does not apply to '{fact}' "
-                        f"({' or '.join(sorted(usable))}){hint}")
+            hint = (
+                f"; use '{fact}.*' to test each element"
+                if op.shape == "element" and "array" in usable
+                else ""
+            )
+            self.report(
+                loc,
+                f"operator '{op_name}' does not apply to '{fact}' "
+                f"({' or '.join(sorted(usable))}){hint}",
+            )
             return
         allowed = allowed_values(fact)
         if not allowed or value_name is not None:
@@ -405,8 +474,10 @@ class FileChecker:
         for literal in literals:
             if isinstance(literal, str) and literal not in allowed:
                 choices = [str(choice) for choice in allowed]
-                self.report((*loc[:-1], "value"), f"{literal!r} is never a value of '{fact}'"
-                            f"{did_you_mean(literal, choices)}")
+                self.report(
+                    (*loc[:-1], "value"),
+                    f"{literal!r} is never a value of '{fact}'{did_you_mean(literal, choices)}",
+                )
 
 
 def check_file(path: Path, display: str, data_dirs: list[Path]) -> FileChecker:

@@ -40,8 +40,11 @@ def _countries(doc: Document) -> re.Pattern[str]:
     key = id(doc.vocab)
     if key not in _country_rx:
         places = doc.vocab.places
-        names = sorted((n for n, c in places.names.items()
-                        if c in places.country_codes and c != "EU"), key=len, reverse=True)
+        names = sorted(
+            (n for n, c in places.names.items() if c in places.country_codes and c != "EU"),
+            key=len,
+            reverse=True,
+        )
         _country_rx[key] = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
     return _country_rx[key]
 
@@ -53,13 +56,17 @@ def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
     for index in range(len(doc.sentences)):
         text = doc.ftext(index)
         if not ages.number.regex.search(text) and not any(
-                rx.regex.search(text) for rx in ages.full_age):
+            rx.regex.search(text) for rx in ages.full_age
+        ):
             continue
         base = doc.fstarts[index]
         usage = bool(ages.usage.regex.search(text))
         coppa = bool(ages.coppa.regex.search(text))
-        banned = bool(ages.use_prohibit.regex.search(text)) if coppa else bool(
-            ages.prohibit.regex.search(text))
+        banned = (
+            bool(ages.use_prohibit.regex.search(text))
+            if coppa
+            else bool(ages.prohibit.regex.search(text))
+        )
         if coppa and not banned:
             continue
         parental = bool(ages.parental.regex.search(text))
@@ -69,8 +76,11 @@ def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
                     value = _age(doc, match.group())
                     if value is not None:
                         found.append((value, index, base + match.start(), base + match.end()))
-            found.extend((18, index, base + match.start(), base + match.end())
-                         for rx in ages.full_age for match in rx.regex.finditer(text))
+            found.extend(
+                (18, index, base + match.start(), base + match.end())
+                for rx in ages.full_age
+                for match in rx.regex.finditer(text)
+            )
         if banned and not parental:
             for rx in ages.upper:
                 for match in rx.regex.finditer(text):
@@ -102,16 +112,19 @@ def _rows(doc: Document) -> list[tuple[int, str, int]]:
 
 
 def _inline_pairs(doc: Document, index: int) -> dict[str, int]:
-    """"13 ans en Belgique, 15 ans en France" inside one sentence."""
+    """ "13 ans en Belgique, 15 ans en France" inside one sentence."""
     countries = _countries(doc)
     places = doc.vocab.places
     text = doc.ftext(index)
     pairs: dict[str, int] = {}
     for match in countries.finditer(text):
-        before = text[max(0, match.start() - 30):match.start()]
-        after = text[match.end():match.end() + 12]
-        near = re.search(r"(\w+)\s*(ans|years?( old)?)?\s*(in|en|au|aux|pour|for|dans)\s+"
-                         r"(the |la |le |l.|les )?$", before)
+        before = text[max(0, match.start() - 30) : match.start()]
+        after = text[match.end() : match.end() + 12]
+        near = re.search(
+            r"(\w+)\s*(ans|years?( old)?)?\s*(in|en|au|aux|pour|for|dans)\s+"
+            r"(the |la |le |l.|les )?$",
+            before,
+        )
         value = _age(doc, near.group(1)) if near else None
         if value is None:
             follow = re.match(r"\s*[(:=–-]\s*(\w+)", after)
@@ -151,9 +164,18 @@ def find_min_age(doc: Document) -> AgeFinding:
     if table is not None:
         values, indexes = table
         value = values.get("FR", values.get("default"))
-        row = next((i for i in indexes if "FR" in {
-            doc.vocab.places.names.get(m.group()) for m in _countries(doc).finditer(
-                doc.ftext(i))}), indexes[0])
+        row = next(
+            (
+                i
+                for i in indexes
+                if "FR"
+                in {
+                    doc.vocab.places.names.get(m.group())
+                    for m in _countries(doc).finditer(doc.ftext(i))
+                }
+            ),
+            indexes[0],
+        )
         quote = (row, doc.fstarts[row], doc.fends[row])
         return AgeFinding(value, dict(values), [quote])
     candidates = _candidates(doc)

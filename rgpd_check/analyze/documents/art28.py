@@ -28,10 +28,12 @@ def find_clauses(doc: Document) -> ClauseFinding:
     """First evidence of each art. 28(3) letter in a processor-commitment context."""
     art = doc.vocab.art28
     folded = doc.folded.folded
-    agreement = bool(art.gate_title.regex.search(folded[:600])
-                     or art.gate_self.regex.search(folded))
+    agreement = bool(
+        art.gate_title.regex.search(folded[:600]) or art.gate_self.regex.search(folded)
+    )
     eligible = [
-        index for index, sentence in enumerate(doc.sentences)
+        index
+        for index, sentence in enumerate(doc.sentences)
         if not sentence.is_table_header
         and (agreement or art.gate_heading.regex.search(doc.heading_text(index)))
         and not is_guarded(doc, index, ("definition",), doc.vocab.cues)

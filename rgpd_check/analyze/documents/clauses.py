@@ -57,14 +57,14 @@ def polarity(doc: Document, index: int, start: int, end: int) -> Polarity:
     for cue in cues.negation:
         for match in cue.rx.regex.finditer(window):
             if cue.max_words is not None and match.end() <= offset:
-                if len(window[match.end():offset].split()) > cue.max_words:
+                if len(window[match.end() : offset].split()) > cue.max_words:
                     continue
             negated = True
             break
         if negated:
             break
     if not negated:
-        after = _blank(sentence[me:me + 60], exceptions)
+        after = _blank(sentence[me : me + 60], exceptions)
         negated = any(rx.regex.search(after) for rx in cues.post_negation)
     inside_condition = condition is not None and condition[0] <= ms < condition[1]
     if negated and inside_condition:
@@ -85,8 +85,9 @@ def _clause_bounds(doc: Document, index: int, start: int, end: int) -> tuple[int
     return clause_start, clause_end
 
 
-def scope(doc: Document, index: int, start: int, end: int, condition: tuple[int, int] | None
-          ) -> str | None:
+def scope(
+    doc: Document, index: int, start: int, end: int, condition: tuple[int, int] | None
+) -> str | None:
     """Words that limit the statement ("for users outside the EEA"), in original text."""
     cues = doc.vocab.cues
     sentence = doc.ftext(index)
@@ -104,7 +105,7 @@ def scope(doc: Document, index: int, start: int, end: int, condition: tuple[int,
                 continue  # the scope word is part of the evidence itself
             stop = _CLAUSE_END.search(sentence, match.end())
             phrase_end = stop.start() if stop else len(sentence)
-            words = sentence[match.start():phrase_end].split()
+            words = sentence[match.start() : phrase_end].split()
             if len(words) > _MAX_SCOPE_WORDS:
                 phrase_end = match.start() + len(" ".join(words[:_MAX_SCOPE_WORDS]))
             spans.append((match.start(), phrase_end))

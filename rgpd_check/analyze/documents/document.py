@@ -34,12 +34,12 @@ class Document:
 
     def ftext(self, index: int) -> str:
         """Folded text of one sentence."""
-        return self.folded.folded[self.fstarts[index]:self.fends[index]]
+        return self.folded.folded[self.fstarts[index] : self.fends[index]]
 
     def otext(self, index: int) -> str:
         """Original text of one sentence."""
         sentence = self.sentences[index]
-        return self.text[sentence.start:sentence.end]
+        return self.text[sentence.start : sentence.end]
 
     def window(self, index: int, before: int, after: int) -> str:
         """Folded text of the sentences around ``index`` (same section or not)."""

@@ -104,11 +104,16 @@ def load_labels(folder: Path, root: Path | None = None) -> list[LabelledDocument
         for name, label in signals.items():
             if label.get("status") not in STATUSES:
                 raise ValueError(f"{path.name}: {name} has status {label.get('status')!r}")
-        documents.append(LabelledDocument(
-            label_file=path, document=(root / data["document"]).resolve(),
-            type=str(data.get("type", "other")), lang=data.get("lang"), labels=signals,
-            heldout=bool(data.get("heldout", False)),
-        ))
+        documents.append(
+            LabelledDocument(
+                label_file=path,
+                document=(root / data["document"]).resolve(),
+                type=str(data.get("type", "other")),
+                lang=data.get("lang"),
+                labels=signals,
+                heldout=bool(data.get("heldout", False)),
+            )
+        )
     return documents
 
 
@@ -149,27 +154,34 @@ def score(name: str, documents: list[LabelledDocument]) -> Report:
                 if have == "denied":
                     counts.denied_found += 1
                 else:
-                    report.errors.append(f"{doc.document.name}: {signal} denial missed "
-                                         f"(got {have})")
+                    report.errors.append(
+                        f"{doc.document.name}: {signal} denial missed (got {have})"
+                    )
             elif have == "denied":
                 counts.denied_false += 1
-                report.errors.append(f"{doc.document.name}: {signal} false denial "
-                                     f"{_evidence(got)}")
-            if (signal in ("min_age", "hosting_location") and want == have == "affirmed"
-                    and "value" in expected):
+                report.errors.append(f"{doc.document.name}: {signal} false denial {_evidence(got)}")
+            if (
+                signal in ("min_age", "hosting_location")
+                and want == have == "affirmed"
+                and "value" in expected
+            ):
                 same = _same_value(signal, expected["value"], got["value"])
                 report.values.setdefault(signal, []).append(same)
                 if not same:
-                    report.errors.append(f"{doc.document.name}: {signal} value "
-                                         f"{got['value']!r} != {expected['value']!r}")
+                    report.errors.append(
+                        f"{doc.document.name}: {signal} value "
+                        f"{got['value']!r} != {expected['value']!r}"
+                    )
         want_letters = set(doc.labels["art28_clauses"].get("value") or [])
         have_letters = set(result["signals"]["art28_clauses"]["value"] or [])
         report.letters.tp += len(want_letters & have_letters)
         report.letters.fp += len(have_letters - want_letters)
         report.letters.fn += len(want_letters - have_letters)
         if want_letters != have_letters:
-            report.errors.append(f"{doc.document.name}: art. 28 letters {sorted(have_letters)}"
-                                 f" != {sorted(want_letters)}")
+            report.errors.append(
+                f"{doc.document.name}: art. 28 letters {sorted(have_letters)}"
+                f" != {sorted(want_letters)}"
+            )
     return report
 
 
@@ -190,23 +202,32 @@ def format_report(report: Report, *, verbose: bool = False) -> str:
     lines = [f"== {report.name}: {report.documents} documents =="]
     lines.extend(f"   missing (not scored): {path}" for path in report.missing)
     lines.extend(f"   unreadable (not scored): {item}" for item in report.unreadable)
-    lines.append(f"{'signal':24s} {'TP':>3s} {'FP':>3s} {'FN':>3s}  {'P':>5s} {'R':>5s} "
-                 f"{'F1':>5s}  denied found/labelled (false)")
+    lines.append(
+        f"{'signal':24s} {'TP':>3s} {'FP':>3s} {'FN':>3s}  {'P':>5s} {'R':>5s} "
+        f"{'F1':>5s}  denied found/labelled (false)"
+    )
     for signal, c in report.per_signal.items():
         lines.append(
             f"{signal:24s} {c.tp:3d} {c.fp:3d} {c.fn:3d}  {_fmt(c.precision):>5s} "
             f"{_fmt(c.recall):>5s} {_fmt(c.f1):>5s}  {c.denied_found}/{c.denied_labelled} "
-            f"({c.denied_false})")
+            f"({c.denied_false})"
+        )
     micro = report.micro
-    lines.append(f"{'MICRO':24s} {micro.tp:3d} {micro.fp:3d} {micro.fn:3d}  "
-                 f"{_fmt(micro.precision):>5s} {_fmt(micro.recall):>5s} {_fmt(micro.f1):>5s}")
+    lines.append(
+        f"{'MICRO':24s} {micro.tp:3d} {micro.fp:3d} {micro.fn:3d}  "
+        f"{_fmt(micro.precision):>5s} {_fmt(micro.recall):>5s} {_fmt(micro.f1):>5s}"
+    )
     denied = (micro.denied_found / micro.denied_labelled) if micro.denied_labelled else None
-    lines.append(f"denied accuracy: {_fmt(denied)} ({micro.denied_found}/"
-                 f"{micro.denied_labelled} labelled denials found, {micro.denied_false} "
-                 f"false denials)")
+    lines.append(
+        f"denied accuracy: {_fmt(denied)} ({micro.denied_found}/"
+        f"{micro.denied_labelled} labelled denials found, {micro.denied_false} "
+        f"false denials)"
+    )
     letters = report.letters
-    lines.append(f"art. 28 letters: P {_fmt(letters.precision)} R {_fmt(letters.recall)} "
-                 f"F1 {_fmt(letters.f1)} (TP {letters.tp}, FP {letters.fp}, FN {letters.fn})")
+    lines.append(
+        f"art. 28 letters: P {_fmt(letters.precision)} R {_fmt(letters.recall)} "
+        f"F1 {_fmt(letters.f1)} (TP {letters.tp}, FP {letters.fp}, FN {letters.fn})"
+    )
     for signal, checks in report.values.items():
         lines.append(f"value accuracy {signal}: {sum(checks)}/{len(checks)}")
     if verbose and report.errors:

@@ -21,12 +21,20 @@ __all__ = ["FORMATS", "ExtractedText", "UnreadableDocument", "detect_format", "e
 FORMATS = ("html", "markdown", "text", "pdf", "docx")
 _DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _EXTENSIONS = {
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown",
-    ".markdown": "markdown", ".txt": "text", ".text": "text", ".pdf": "pdf", ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
 _HTML_SNIFF = re.compile(r"(?is)^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)")
 _MARKDOWN_SNIFF = re.compile(
-    r"(?m)^(#{1,6}\s|\s*[-*+]\s+\S|\|.+\|\s*$|={3,}\s*$)|\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*")
+    r"(?m)^(#{1,6}\s|\s*[-*+]\s+\S|\|.+\|\s*$|={3,}\s*$)|\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*"
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def detect_format(data: bytes, content_type: str | None = None,
-                  filename: str | None = None) -> str:
+def detect_format(data: bytes, content_type: str | None = None, filename: str | None = None) -> str:
     """One of FORMATS, or raise UnreadableDocument for formats the reader cannot handle."""
     head = data[:8]
     if head.startswith(b"%PDF"):
@@ -63,24 +70,30 @@ def detect_format(data: bytes, content_type: str | None = None,
             raise UnreadableDocument("archive ZIP corrompue / corrupt ZIP archive") from exc
         if "word/document.xml" in names:
             return "docx"
-        raise UnreadableDocument("archive ZIP qui n'est pas un document Word / ZIP archive "
-                                 "that is not a Word document")
+        raise UnreadableDocument(
+            "archive ZIP qui n'est pas un document Word / ZIP archive that is not a Word document"
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableDocument(
             "document Word 97-2003 (.doc) ou Word chiffré : non pris en charge, demandez un "
             "PDF ou un .docx / Word 97-2003 (.doc) or encrypted Word file: not supported, ask "
-            "for a PDF or .docx")
+            "for a PDF or .docx"
+        )
     declared = (content_type or "").split(";")[0].strip().lower()
     extension = ""
     if filename:
         match = re.search(r"(\.[A-Za-z0-9]+)$", filename.split("?")[0])
         extension = match.group(1).lower() if match else ""
     if declared == "application/pdf" or extension == ".pdf":
-        raise UnreadableDocument("fichier annoncé comme PDF mais qui n'en est pas un / file "
-                                 "declared as PDF but is not one")
+        raise UnreadableDocument(
+            "fichier annoncé comme PDF mais qui n'en est pas un / file "
+            "declared as PDF but is not one"
+        )
     if declared == _DOCX_TYPE or extension == ".docx":
-        raise UnreadableDocument("fichier annoncé comme .docx mais qui n'en est pas un / file "
-                                 "declared as .docx but is not one")
+        raise UnreadableDocument(
+            "fichier annoncé comme .docx mais qui n'en est pas un / file "
+            "declared as .docx but is not one"
+        )
     if declared in ("text/html", "application/xhtml+xml"):
         return "html"
     if declared in ("text/markdown", "text/x-markdown"):
@@ -108,8 +121,9 @@ def _html(source: str) -> tuple[str, str | None, str | None]:
     return main_text(prepare_html(source)), title, lang
 
 
-def extract_text(data: bytes, *, content_type: str | None = None,
-                 filename: str | None = None) -> ExtractedText:
+def extract_text(
+    data: bytes, *, content_type: str | None = None, filename: str | None = None
+) -> ExtractedText:
     """Readable text of a document, with its format, language and title."""
     if not data or not data.strip():
         raise UnreadableDocument("document vide / empty document")

@@ -29,7 +29,8 @@ def docx_text(data: bytes) -> tuple[str, str | None]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnreadableDocument(
             f"document Word corrompu ou illisible / corrupt or unreadable Word file "
-            f"({type(exc).__name__})") from exc
+            f"({type(exc).__name__})"
+        ) from exc
     lines: list[str] = []
     first_heading: str | None = None
     for child in document.element.body.iterchildren():
@@ -50,8 +51,10 @@ def docx_text(data: bytes) -> tuple[str, str | None]:
         elif child.tag == qn("w:tbl"):
             table = Table(child, document)
             lines.append("")
-            lines.extend(_row_text([cell.text.strip().replace("\n", "; ") for cell in row.cells])
-                         for row in table.rows)
+            lines.extend(
+                _row_text([cell.text.strip().replace("\n", "; ") for cell in row.cells])
+                for row in table.rows
+            )
             lines.append("")
     text = "\n".join(lines)
     while "\n\n\n" in text:

@@ -11,10 +11,35 @@ from html import escape
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-_BLOCKS = frozenset({
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article",
-    "table", "ul", "ol", "blockquote", "dd", "dt", "pre", "hr", "address", "main", "td", "th",
-})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "tr",
+        "section",
+        "article",
+        "table",
+        "ul",
+        "ol",
+        "blockquote",
+        "dd",
+        "dt",
+        "pre",
+        "hr",
+        "address",
+        "main",
+        "td",
+        "th",
+    }
+)
 _DROP = "script, style, noscript, template, svg, nav, header, footer, aside, iframe, form"
 _BANNER = re.compile(r"(?i)cookie|consent|gdpr-banner|rgpd-banner|tarteaucitron|didomi|axeptio")
 
@@ -55,8 +80,9 @@ def prepare_html(html: str) -> str:
     for table in reversed(tree.css("table")):
         rows = []
         for row in table.css("tr"):
-            cells = [re.sub(r"\s+", " ", cell.text(separator=" ")).strip()
-                     for cell in row.css("th, td")]
+            cells = [
+                re.sub(r"\s+", " ", cell.text(separator=" ")).strip() for cell in row.css("th, td")
+            ]
             cells = [c for c in cells if c]
             if cells:
                 rows.append("<p>" + escape(" | ".join(cells)) + "</p>")

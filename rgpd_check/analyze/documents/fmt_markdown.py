@@ -33,7 +33,8 @@ _GENERIC = re.compile(
     r"(?i)^(here|ici|this (page|link)|cette page|ce lien|link|lien|click here|cliquez ici|"
     r"available here|accessible here|disponible ici|this list|cette liste|the list|la liste|"
     r"see here|voir ici|read more|en savoir plus|learn more|(this |ce |le |our |notre )?"
-    r"(form|formulaire|contact form|formulaire de contact))$")
+    r"(form|formulaire|contact form|formulaire de contact))$"
+)
 
 
 def _link(match: re.Match[str]) -> str:
@@ -43,8 +44,11 @@ def _link(match: re.Match[str]) -> str:
         return text if email in text or not text else f"{text} ({email})"
     if not text:
         return target if target.startswith("http") and len(target) <= _MAX_URL else ""
-    if target.startswith(("http://", "https://")) and len(target) <= _MAX_URL \
-            and _GENERIC.match(text):
+    if (
+        target.startswith(("http://", "https://"))
+        and len(target) <= _MAX_URL
+        and _GENERIC.match(text)
+    ):
         return f"{text} ({target})"
     return text
 

@@ -28,18 +28,27 @@ def pdf_text(data: bytes) -> tuple[str, str | None]:
                 opened = reader.decrypt("")
             except (NotImplementedError, PyPdfError) as exc:
                 raise UnreadableDocument(
-                    "PDF chiffré, impossible à ouvrir / encrypted PDF, cannot be opened") from exc
+                    "PDF chiffré, impossible à ouvrir / encrypted PDF, cannot be opened"
+                ) from exc
             if not opened:
-                raise UnreadableDocument(
-                    "PDF protégé par un mot de passe / password-protected PDF")
+                raise UnreadableDocument("PDF protégé par un mot de passe / password-protected PDF")
         pages = [page.extract_text() or "" for page in reader.pages]
         title = None
         if reader.metadata is not None and reader.metadata.title:
             title = str(reader.metadata.title).strip() or None
     except UnreadableDocument:
         raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError,
-            AttributeError, IndexError, RecursionError) as exc:
+    except (
+        PdfReadError,
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        OSError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+    ) as exc:
         raise UnreadableDocument(
             f"PDF corrompu ou illisible / corrupt or unreadable PDF ({type(exc).__name__})"
         ) from exc

@@ -15,8 +15,7 @@ def detect_language(text: str, vocab: Vocabulary | None = None) -> str | None:
     """'fr', 'en' or None when the text is too short or too mixed to tell."""
     vocab = vocab or load_vocabulary()
     tokens = _TOKEN.findall(fold(text[:_SAMPLE]).folded)
-    counts = {lang: sum(1 for t in tokens if t in words)
-              for lang, words in vocab.stopwords.items()}
+    counts = {lang: sum(1 for t in tokens if t in words) for lang, words in vocab.stopwords.items()}
     fr, en = counts.get("fr", 0), counts.get("en", 0)
     if fr + en < vocab.language_min_hits:
         return None

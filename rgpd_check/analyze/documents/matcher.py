@@ -66,8 +66,9 @@ def _at_start(doc: Document, index: int, start: int) -> bool:
     return offset <= skip + 3
 
 
-def _within_clause(doc: Document, regex: re.Pattern[str], index: int, start: int, end: int
-                   ) -> tuple[int, int]:
+def _within_clause(
+    doc: Document, regex: re.Pattern[str], index: int, start: int, end: int
+) -> tuple[int, int]:
     """Narrow a match that runs across a clause boundary to the clause that completes it.
 
     "We do not sell data, but we share it with advertisers": the sharing is stated in the
@@ -75,8 +76,10 @@ def _within_clause(doc: Document, regex: re.Pattern[str], index: int, start: int
     """
     base = doc.fstarts[index]
     sentence = doc.ftext(index)
-    boundaries = [b.end() for b in doc.vocab.cues.clause_boundary.regex.finditer(
-        sentence, start - base, end - base)]
+    boundaries = [
+        b.end()
+        for b in doc.vocab.cues.clause_boundary.regex.finditer(sentence, start - base, end - base)
+    ]
     for cut in reversed(boundaries):
         match = regex.search(sentence, cut, len(sentence))
         if match and match.end() <= end - base:
@@ -94,8 +97,11 @@ def _context_ok(doc: Document, pattern: PatternSpec, index: int, start: int) -> 
         heading = doc.heading_text(index) if pattern.in_heading else ""
         header = doc.table_header_text(index)
         for rx in pattern.also:
-            if not (rx.regex.search(text) or (heading and rx.regex.search(heading))
-                    or (header and rx.regex.search(header))):
+            if not (
+                rx.regex.search(text)
+                or (heading and rx.regex.search(heading))
+                or (header and rx.regex.search(header))
+            ):
                 return False
     if pattern.intro is not None:
         sentence = doc.sentences[index]
@@ -103,8 +109,10 @@ def _context_ok(doc: Document, pattern: PatternSpec, index: int, start: int) -> 
             return False
         intro = doc.intro_text(index)
         heading = doc.heading_text(index)
-        if not ((intro and pattern.intro.regex.search(intro))
-                or (heading and pattern.intro.regex.search(heading))):
+        if not (
+            (intro and pattern.intro.regex.search(intro))
+            or (heading and pattern.intro.regex.search(heading))
+        ):
             return False
     return True
 
@@ -145,11 +153,24 @@ def find_hits(doc: Document, spec: SignalSpec) -> list[Hit]:
                 status = "denied"
             else:
                 status = "affirmed"
-            hits.append(Hit(spec.name, pattern.id, index, start, end, status,
-                            scope(doc, index, start, end, state.condition), value,
-                            pattern.polarity == "deny"))
+            hits.append(
+                Hit(
+                    spec.name,
+                    pattern.id,
+                    index,
+                    start,
+                    end,
+                    status,
+                    scope(doc, index, start, end, state.condition),
+                    value,
+                    pattern.polarity == "deny",
+                )
+            )
     denied_by_pattern = {h.index for h in hits if h.deny_pattern}
-    hits = [h for h in hits if h.deny_pattern or h.index not in denied_by_pattern
-            or h.status == "denied"]
+    hits = [
+        h
+        for h in hits
+        if h.deny_pattern or h.index not in denied_by_pattern or h.status == "denied"
+    ]
     hits.sort(key=lambda h: (h.fstart, h.fend))
     return hits

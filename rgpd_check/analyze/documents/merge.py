@@ -14,8 +14,17 @@ from typing import Any
 from rgpd_check.analyze.documents.read import SIGNALS
 from rgpd_check.analyze.documents.vocabulary import load_vocabulary
 
-_DEFAULT_ORDER = ("dpa", "legal_notice", "privacy_policy", "terms", "children_privacy",
-                  "subprocessors", "security", "cookie_policy", "other")
+_DEFAULT_ORDER = (
+    "dpa",
+    "legal_notice",
+    "privacy_policy",
+    "terms",
+    "children_privacy",
+    "subprocessors",
+    "security",
+    "cookie_policy",
+    "other",
+)
 _ORDER = {
     "controller_identity": ("legal_notice", "privacy_policy", "terms", "dpa"),
     "host_declared": ("legal_notice", "privacy_policy", "terms", "dpa", "subprocessors"),
@@ -67,8 +76,11 @@ def _statement(doc: dict[str, Any], signal: str) -> dict[str, Any]:
     found = doc["signals"].get(signal) or {}
     quotes = found.get("quotes") or []
     return {
-        "url": doc.get("url"), "type": doc.get("type"), "signal": signal,
-        "status": found.get("status", "not_found"), "value": found.get("value"),
+        "url": doc.get("url"),
+        "type": doc.get("type"),
+        "signal": signal,
+        "status": found.get("status", "not_found"),
+        "value": found.get("value"),
         "quote": _with_url(quotes[0], doc.get("url") or "") if quotes else None,
     }
 
@@ -87,35 +99,56 @@ def _conflicts(docs: list[dict[str, Any]], eea: frozenset[str]) -> list[dict[str
             pair = {status(a, signal), status(b, signal)}
             if pair == {"affirmed", "denied"}:
                 first, second = (a, b) if status(a, signal) == "affirmed" else (b, a)
-                conflicts.append({"signal": signal, "kind": "affirmed_vs_denied",
-                                  "statement_a": _statement(first, signal),
-                                  "statement_b": _statement(second, signal)})
-    located = [d for d in docs if status(d, "hosting_location") == "affirmed"
-               and value(d, "hosting_location")]
+                conflicts.append(
+                    {
+                        "signal": signal,
+                        "kind": "affirmed_vs_denied",
+                        "statement_a": _statement(first, signal),
+                        "statement_b": _statement(second, signal),
+                    }
+                )
+    located = [
+        d
+        for d in docs
+        if status(d, "hosting_location") == "affirmed" and value(d, "hosting_location")
+    ]
     for a, b in combinations(located, 2):
         if set(value(a, "hosting_location")) != set(value(b, "hosting_location")):
-            conflicts.append({"signal": "hosting_location", "kind": "hosting_location_mismatch",
-                              "statement_a": _statement(a, "hosting_location"),
-                              "statement_b": _statement(b, "hosting_location")})
+            conflicts.append(
+                {
+                    "signal": "hosting_location",
+                    "kind": "hosting_location_mismatch",
+                    "statement_a": _statement(a, "hosting_location"),
+                    "statement_b": _statement(b, "hosting_location"),
+                }
+            )
     in_eea = [d for d in located if set(value(d, "hosting_location")) <= eea]
     for hosted in in_eea:
         for other in docs:
             if other is hosted:
                 continue
             if status(other, "transfer_outside_eea") == "affirmed":
-                conflicts.append({"signal": "transfer_outside_eea",
-                                  "kind": "eea_hosting_vs_transfer",
-                                  "statement_a": _statement(hosted, "hosting_location"),
-                                  "statement_b": _statement(other, "transfer_outside_eea")})
+                conflicts.append(
+                    {
+                        "signal": "transfer_outside_eea",
+                        "kind": "eea_hosting_vs_transfer",
+                        "statement_a": _statement(hosted, "hosting_location"),
+                        "statement_b": _statement(other, "transfer_outside_eea"),
+                    }
+                )
             listed = value(other, "subprocessors_list")
             countries = listed.get("countries") if isinstance(listed, dict) else None
             outside = [c for c in countries or [] if c not in eea]
             if status(other, "subprocessors_list") == "affirmed" and outside:
-                conflicts.append({"signal": "subprocessors_list",
-                                  "kind": "eea_hosting_vs_subprocessors",
-                                  "countries_outside_eea": outside,
-                                  "statement_a": _statement(hosted, "hosting_location"),
-                                  "statement_b": _statement(other, "subprocessors_list")})
+                conflicts.append(
+                    {
+                        "signal": "subprocessors_list",
+                        "kind": "eea_hosting_vs_subprocessors",
+                        "countries_outside_eea": outside,
+                        "statement_a": _statement(hosted, "hosting_location"),
+                        "statement_b": _statement(other, "subprocessors_list"),
+                    }
+                )
     return conflicts
 
 
@@ -125,14 +158,23 @@ def merge_documents(docs: list[dict[str, Any]]) -> dict[str, Any]:
     docs = [d for d in docs if isinstance(d.get("signals"), dict)]
     merged: dict[str, dict[str, Any]] = {}
     for signal in SIGNALS:
-        said = [d for d in docs if (d["signals"].get(signal) or {}).get("status")
-                in ("affirmed", "denied")]
+        said = [
+            d
+            for d in docs
+            if (d["signals"].get(signal) or {}).get("status") in ("affirmed", "denied")
+        ]
         affirmed = [d for d in said if d["signals"][signal]["status"] == "affirmed"]
         winners = affirmed or [d for d in said if d["signals"][signal]["status"] == "denied"]
         winners = sorted(winners, key=lambda d: _rank(signal, str(d.get("type", "other"))))
         if not winners:
-            merged[signal] = {"present": False, "status": "not_found", "value": None,
-                              "scope": None, "quotes": [], "sources": []}
+            merged[signal] = {
+                "present": False,
+                "status": "not_found",
+                "value": None,
+                "scope": None,
+                "quotes": [],
+                "sources": [],
+            }
             continue
         state = "affirmed" if affirmed else "denied"
         scopes: list[str] = []
@@ -147,16 +189,19 @@ def merge_documents(docs: list[dict[str, Any]]) -> dict[str, Any]:
             if url not in sources:
                 sources.append(url)
         entry: dict[str, Any] = {
-            "present": state == "affirmed", "status": state,
+            "present": state == "affirmed",
+            "status": state,
             "value": _merge_value(signal, [d["signals"][signal].get("value") for d in winners]),
             "scope": " | ".join(scopes) if scopes else None,
-            "quotes": quotes, "sources": sources,
+            "quotes": quotes,
+            "sources": sources,
         }
         first = winners[0]["signals"][signal]
         if "table" in first:
             entry["table"] = first["table"]
         if signal == "art28_clauses":
             entry["agreement"] = any(
-                (d["signals"].get(signal) or {}).get("agreement") for d in docs)
+                (d["signals"].get(signal) or {}).get("agreement") for d in docs
+            )
         merged[signal] = entry
     return {"signals": merged, "conflicts": _conflicts(docs, eea)}

@@ -12,12 +12,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _PLAIN = {
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\u2026": "...", "\u00b0": "°",
-    "\u0153": "oe", "\u0152": "oe", "\u00e6": "ae", "\u00c6": "ae", "\u00df": "ss",
-    "\ufb01": "fi", "\ufb02": "fl",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+    "\u00b4": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2033": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u00b0": "°",
+    "\u0153": "oe",
+    "\u0152": "oe",
+    "\u00e6": "ae",
+    "\u00c6": "ae",
+    "\u00df": "ss",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
 }
 _INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
@@ -74,8 +96,14 @@ def fold(text: str) -> Folded:
                 to_original.append(i)
                 last_space = True
             continue
-        if (char.isupper() and i >= 2 and text[i - 1].islower() and text[i - 2].islower()
-                and i + 1 < length and text[i + 1].islower()):
+        if (
+            char.isupper()
+            and i >= 2
+            and text[i - 1].islower()
+            and text[i - 2].islower()
+            and i + 1 < length
+            and text[i + 1].islower()
+        ):
             out.append(" ")  # "theAgreement" (text glued by a PDF export) reads "the agreement"
             to_original.append(i)
         for piece in _fold_char(char, True):

@@ -34,7 +34,8 @@ class PlaceHit:
 
 _NOT_HERE = re.compile(
     r"\b(outside|beyond|out of|other than|hors|en dehors|autres? que|except|sauf|from|depuis)"
-    r"( of| de| d.)?( the| l.| la| le| du)?\s?$")
+    r"( of| de| d.)?( the| l.| la| le| du)?\s?$"
+)
 
 
 def _is_address(before: str) -> bool:
@@ -42,20 +43,22 @@ def _is_address(before: str) -> bool:
 
 
 def _is_excluded(before: str) -> bool:
-    """"outside the EEA" says where data are not."""
+    """ "outside the EEA" says where data are not."""
     return bool(_NOT_HERE.search(before[-30:]))
 
 
-def find_places(doc: Document, index: int, *, skip_addresses: bool = True,
-                regions: bool = True) -> list[PlaceHit]:
+def find_places(
+    doc: Document, index: int, *, skip_addresses: bool = True, regions: bool = True
+) -> list[PlaceHit]:
     """Places named in one sentence, in order."""
     places = doc.vocab.places
     sentence = doc.ftext(index)
     base = doc.fstarts[index]
     hits: list[PlaceHit] = []
     for match in places.name_rx.finditer(sentence):
-        if skip_addresses and (_is_address(sentence[:match.start()])
-                               or _is_excluded(sentence[:match.start()])):
+        if skip_addresses and (
+            _is_address(sentence[: match.start()]) or _is_excluded(sentence[: match.start()])
+        ):
             continue
         hits.append(PlaceHit(places.names[match.group()], base + match.start(), "name"))
     original = doc.otext(index)

@@ -18,12 +18,31 @@ from rgpd_check.analyze.documents.resolve import Quote, SignalResult, quote_span
 from rgpd_check.analyze.documents.vocabulary import Vocabulary, load_vocabulary
 
 SIGNALS: tuple[str, ...] = (
-    "controller_identity", "host_declared", "dpo_contact", "dpa_offered",
-    "dpa_paid_plans_only", "role_processor", "role_controller", "subprocessors_list",
-    "transfer_outside_eea", "scc", "dpf", "adequacy", "hosting_location", "retention_period",
-    "rights_and_complaint", "min_age", "parental_consent", "ads_targeted", "data_sale",
-    "ads_partners_sharing", "profiling", "ai_training", "no_ads_commitment",
-    "no_sale_commitment", "art28_clauses",
+    "controller_identity",
+    "host_declared",
+    "dpo_contact",
+    "dpa_offered",
+    "dpa_paid_plans_only",
+    "role_processor",
+    "role_controller",
+    "subprocessors_list",
+    "transfer_outside_eea",
+    "scc",
+    "dpf",
+    "adequacy",
+    "hosting_location",
+    "retention_period",
+    "rights_and_complaint",
+    "min_age",
+    "parental_consent",
+    "ads_targeted",
+    "data_sale",
+    "ads_partners_sharing",
+    "profiling",
+    "ai_training",
+    "no_ads_commitment",
+    "no_sale_commitment",
+    "art28_clauses",
 )
 
 
@@ -77,25 +96,30 @@ def read_signals(doc: Document) -> dict[str, SignalResult]:
             continue
         for target, value in spec.on_denied:
             if results[target].status != "affirmed":
-                results[target] = SignalResult("affirmed", value, source.scope,
-                                               list(source.quotes))
+                results[target] = SignalResult("affirmed", value, source.scope, list(source.quotes))
     return results
 
 
-def read_text(text: str, *, url: str | None = None, lang: str | None = None,
-              vocab: Vocabulary | None = None) -> dict[str, Any]:
+def read_text(
+    text: str, *, url: str | None = None, lang: str | None = None, vocab: Vocabulary | None = None
+) -> dict[str, Any]:
     """Signals of one document's extracted text."""
     vocab = vocab or load_vocabulary()
     if lang not in ("fr", "en"):
         lang = detect_language(text, vocab)
     doc = Document.build(text, lang, vocab)
     results = read_signals(doc)
-    return {"lang": lang,
-            "signals": {name: results[name].to_dict(text, url) for name in SIGNALS}}
+    return {"lang": lang, "signals": {name: results[name].to_dict(text, url) for name in SIGNALS}}
 
 
-def read_document(data: bytes, *, content_type: str | None = None, filename: str | None = None,
-                  url: str | None = None, lang: str | None = None) -> dict[str, Any]:
+def read_document(
+    data: bytes,
+    *,
+    content_type: str | None = None,
+    filename: str | None = None,
+    url: str | None = None,
+    lang: str | None = None,
+) -> dict[str, Any]:
     """Extract then read one document (HTML, Markdown, text, PDF or DOCX).
 
     ``lang`` ('fr'/'en') overrides the detected language of the document.

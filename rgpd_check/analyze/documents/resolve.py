@@ -40,14 +40,22 @@ class SignalResult:
         """The JSON shape of the issue: present, status, value, scope, quotes."""
         quotes = []
         for quote in self.quotes:
-            item: dict[str, Any] = {"text": text[quote.start:quote.end], "start": quote.start,
-                                    "end": quote.end}
+            item: dict[str, Any] = {
+                "text": text[quote.start : quote.end],
+                "start": quote.start,
+                "end": quote.end,
+            }
             if url is not None:
                 item["url"] = url
             item.update(quote.extra)
             quotes.append(item)
-        result: dict[str, Any] = {"present": self.status == "affirmed", "status": self.status,
-                                  "value": self.value, "scope": self.scope, "quotes": quotes}
+        result: dict[str, Any] = {
+            "present": self.status == "affirmed",
+            "status": self.status,
+            "value": self.value,
+            "scope": self.scope,
+            "quotes": quotes,
+        }
         result.update(self.extra)
         return result
 

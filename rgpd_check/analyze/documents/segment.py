@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 _ITEM = re.compile(
-    r"\s*(?:[-*•·▪◦–]|\d{1,3}(?:\.\d{1,3})*[.)]|[a-zA-Z][.)]|\([a-zA-Z0-9]{1,4}\))\s+")
+    r"\s*(?:[-*•·▪◦–]|\d{1,3}(?:\.\d{1,3})*[.)]|[a-zA-Z][.)]|\([a-zA-Z0-9]{1,4}\))\s+"
+)
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦–]|\([a-zA-Z0-9]{1,4}\))\s+")
 _ENDS_BLOCK = re.compile(r"[.!?:;]\s*$")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+")
@@ -69,8 +70,12 @@ def _blocks(text: str) -> list[tuple[int, int, bool, bool, bool]]:
             previous = None
             continue
         joins = (
-            previous is not None and blocks and not line.table and not line.item
-            and not previous.table and line.text[0].islower()
+            previous is not None
+            and blocks
+            and not line.table
+            and not line.item
+            and not previous.table
+            and line.text[0].islower()
             and not _ENDS_BLOCK.search(previous.text)
         )
         if joins:
@@ -93,8 +98,9 @@ def _is_heading(text: str, is_item: bool, is_table: bool, single: bool) -> bool:
     return not text.startswith("(")
 
 
-def _split_block(text: str, start: int, end: int, abbreviations: frozenset[str]
-                 ) -> list[tuple[int, int]]:
+def _split_block(
+    text: str, start: int, end: int, abbreviations: frozenset[str]
+) -> list[tuple[int, int]]:
     segment = text[start:end]
     spans: list[tuple[int, int]] = []
     cut = 0
@@ -102,7 +108,7 @@ def _split_block(text: str, start: int, end: int, abbreviations: frozenset[str]
         after = match.end()
         if after >= len(segment) or not _NEXT_STARTS.match(segment, after):
             continue
-        before = segment[cut:match.start()].split()
+        before = segment[cut : match.start()].split()
         word = before[-1].lower().rstrip(".") if before else ""
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
@@ -141,12 +147,34 @@ def segment(text: str, abbreviations: frozenset[str]) -> list[Sentence]:
         block_text = text[start:end]
         if _is_heading(block_text, is_item, is_table, single):
             heading = len(sentences)
-            sentences.append(Sentence(len(sentences), start, end, number, heading, True,
-                                      is_item, False, False, block_text.endswith(":")))
+            sentences.append(
+                Sentence(
+                    len(sentences),
+                    start,
+                    end,
+                    number,
+                    heading,
+                    True,
+                    is_item,
+                    False,
+                    False,
+                    block_text.endswith(":"),
+                )
+            )
             continue
         for s, e in _split_block(text, start, end, abbreviations):
-            sentences.append(Sentence(
-                len(sentences), s, e, number, heading, False, is_item, is_table, header,
-                text[s:e].rstrip().endswith(":"),
-            ))
+            sentences.append(
+                Sentence(
+                    len(sentences),
+                    s,
+                    e,
+                    number,
+                    heading,
+                    False,
+                    is_item,
+                    is_table,
+                    header,
+                    text[s:e].rstrip().endswith(":"),
+                )
+            )
     return sentences

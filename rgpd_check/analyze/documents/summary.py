@@ -18,7 +18,7 @@ _QUOTE_CHARS = 240
 
 def _short(text: str, limit: int = _QUOTE_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _value(signal: str, value: Any, found: dict[str, Any], lang: str, vocab: Vocabulary) -> str:
@@ -29,16 +29,22 @@ def _value(signal: str, value: Any, found: dict[str, Any], lang: str, vocab: Voc
         return texts[f"no_ads_{value}"][lang]
     if signal == "min_age" and found.get("table"):
         table = ", ".join(f"{k} {v}" for k, v in found["table"].items())
-        return f"{value} ({texts['age_table'][lang]} : {table})" if lang == "fr" else \
-            f"{value} ({texts['age_table'][lang]}: {table})"
+        return (
+            f"{value} ({texts['age_table'][lang]} : {table})"
+            if lang == "fr"
+            else f"{value} ({texts['age_table'][lang]}: {table})"
+        )
     if isinstance(value, dict):
         if "names" in value:
             parts = []
             if value.get("names"):
                 parts.append(", ".join(value["names"]))
             if value.get("countries"):
-                parts.append(f"{texts['countries'][lang]} : " if lang == "fr" else
-                             f"{texts['countries'][lang]}: ")
+                parts.append(
+                    f"{texts['countries'][lang]} : "
+                    if lang == "fr"
+                    else f"{texts['countries'][lang]}: "
+                )
                 parts[-1] += ", ".join(value["countries"])
             if value.get("url"):
                 parts.append(f"{texts['list'][lang]} {value['url']}")
@@ -119,10 +125,16 @@ def format_summary(result: dict[str, Any], lang: str = "fr", *, dpa: bool | None
     lines += ["", f"{texts['not_found'][lang]} ({len(absent)}){colon.rstrip()}"]
     lines += [f"  - {vocab.labels[s][lang]}" for s in absent]
     art28 = signals.get("art28_clauses") or {}
-    show = dpa if dpa is not None else bool(
-        art28.get("agreement") or art28.get("status") == "affirmed"
-        or (signals.get("dpa_offered") or {}).get("status") == "affirmed"
-        and (signals.get("role_processor") or {}).get("status") == "affirmed")
+    show = (
+        dpa
+        if dpa is not None
+        else bool(
+            art28.get("agreement")
+            or art28.get("status") == "affirmed"
+            or (signals.get("dpa_offered") or {}).get("status") == "affirmed"
+            and (signals.get("role_processor") or {}).get("status") == "affirmed"
+        )
+    )
     if show:
         lines += _art28_section(art28, lang, vocab)
     conflicts = result.get("conflicts") or []
@@ -133,6 +145,8 @@ def format_summary(result: dict[str, Any], lang: str = "fr", *, dpa: bool | None
             lines.append(f"  • {vocab.labels[conflict['signal']][lang]} ({conflict['kind']})")
             for statement in (a, b):
                 quote = statement.get("quote") or {}
-                lines.append(f"      {statement.get('url')}: {statement.get('status')} "
-                             f"« {_short(quote.get('text', ''), 160)} »")
+                lines.append(
+                    f"      {statement.get('url')}: {statement.get('status')} "
+                    f"« {_short(quote.get('text', ''), 160)} »"
+                )
     return "\n".join(lines) + "\n"

@@ -22,9 +22,7 @@ _FORMS = (
     r"|AB\b|N\.V\.|NV\b|SASU\b"
 )
 _WORD = r"[A-Z0-9][\w&'’.-]*"
-_LEGAL = re.compile(
-    rf"(?P<name>{_WORD}(?:[ \t]+(?:{_WORD}|&))*?)[ \t]*,?[ \t]+(?P<form>{_FORMS})"
-)
+_LEGAL = re.compile(rf"(?P<name>{_WORD}(?:[ \t]+(?:{_WORD}|&))*?)[ \t]*,?[ \t]+(?P<form>{_FORMS})")
 _BY_NAME = re.compile(
     r"\b(?:by|par|company|société|la société|l’entreprise|l'entreprise|chez)\s+"
     r"(?:the company\s+|la société\s+)?(?P<name>[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3})"
@@ -41,11 +39,43 @@ _ROLE_PAREN = re.compile(
 _FIRST_NAME = re.compile(r"(?P<name>[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3})")
 _FR_POSTCODE = re.compile(r"\b\d{5}\s+[A-ZÉ][A-Za-zÉéèê'-]+")
 _US_ZIP = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
-_NOT_NAMES = frozenset({
-    "The", "This", "These", "We", "Our", "You", "Your", "Le", "La", "Les", "Nous", "Vous",
-    "Data", "Personal", "Client", "Customer", "Controller", "Processor", "If", "In", "For",
-    "Pour", "Dans", "Si", "Each", "All", "Any", "To", "A", "An", "It", "Its", "Their",
-})
+_NOT_NAMES = frozenset(
+    {
+        "The",
+        "This",
+        "These",
+        "We",
+        "Our",
+        "You",
+        "Your",
+        "Le",
+        "La",
+        "Les",
+        "Nous",
+        "Vous",
+        "Data",
+        "Personal",
+        "Client",
+        "Customer",
+        "Controller",
+        "Processor",
+        "If",
+        "In",
+        "For",
+        "Pour",
+        "Dans",
+        "Si",
+        "Each",
+        "All",
+        "Any",
+        "To",
+        "A",
+        "An",
+        "It",
+        "Its",
+        "Their",
+    }
+)
 _DURATION = re.compile(
     r"\b(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|treize|one|two|"
     r"three|four|five|six|seven|eight|nine|ten|twelve|thirteen|eighteen|twenty|thirty)\s?"
@@ -64,9 +94,13 @@ def _in_address(text: str, start: int, end: int) -> bool:
     """True when [start, end) is part of a URL or an e-mail address."""
     left = text.rfind(" ", 0, start) + 1
     right = text.find(" ", end)
-    token = text[left:right if right != -1 else len(text)]
-    return "@" in token or "/" in token or token.startswith("www.") or bool(
-        re.search(r"\.(com|fr|org|net|io|eu|co)\b", token))
+    token = text[left : right if right != -1 else len(text)]
+    return (
+        "@" in token
+        or "/" in token
+        or token.startswith("www.")
+        or bool(re.search(r"\.(com|fr|org|net|io|eu|co)\b", token))
+    )
 
 
 def _window(doc: Document, index: int, before: int, after: int) -> list[int]:
@@ -140,8 +174,11 @@ def controller(doc: Document, index: int, start: int, end: int) -> Any:
         match = _FIRST_NAME.search(doc.otext(index + 1))
         if match and match.group("name").split()[0] not in _NOT_NAMES:
             name = match.group("name")
-    return {"name": name, "country": _country(doc, indexes),
-            "contact": _email(doc, _window(doc, index, 2, 3))}
+    return {
+        "name": name,
+        "country": _country(doc, indexes),
+        "contact": _email(doc, _window(doc, index, 2, 3)),
+    }
 
 
 def host(doc: Document, index: int, start: int, end: int) -> Any:
@@ -156,18 +193,25 @@ def host(doc: Document, index: int, start: int, end: int) -> Any:
     def near(s: int, e: int) -> bool:
         if 0 <= first_cell and e <= first_cell:
             return True  # a table row is about the company in its first cell
-        return (m_start - 80 <= s and e <= m_end + 60
-                and " | " not in sentence[min(e, m_end):max(s, m_start)])
+        return (
+            m_start - 80 <= s
+            and e <= m_end + 60
+            and " | " not in sentence[min(e, m_end) : max(s, m_start)]
+        )
 
-    found = [(m.start(), m.end()) for m in places.provider_rx.finditer(sentence)
-             if not _in_address(sentence, m.start(), m.end()) and near(m.start(), m.end())]
+    found = [
+        (m.start(), m.end())
+        for m in places.provider_rx.finditer(sentence)
+        if not _in_address(sentence, m.start(), m.end()) and near(m.start(), m.end())
+    ]
     chosen: tuple[int, int] | None = None
     after = [span for span in found if span[0] >= trigger]
     for span in reversed(after):
-        before = sentence[max(0, span[0] - 12):span[0]]
-        following = sentence[span[1]:span[1] + 3]
-        if re.search(r"\b(by|par|chez|with|on|sur|in|use|dans|de|d'|aupres)\s*$", before) \
-                or following.startswith("'s"):
+        before = sentence[max(0, span[0] - 12) : span[0]]
+        following = sentence[span[1] : span[1] + 3]
+        if re.search(
+            r"\b(by|par|chez|with|on|sur|in|use|dans|de|d'|aupres)\s*$", before
+        ) or following.startswith("'s"):
             chosen = span
             break
     if chosen is None and after:
@@ -179,21 +223,24 @@ def host(doc: Document, index: int, start: int, end: int) -> Any:
     if chosen is not None:
         o_start, o_end = doc.folded.original_span(base + chosen[0], base + chosen[1])
         name = doc.text[o_start:o_end]
-        rest = doc.text[o_end:doc.sentences[index].end]
+        rest = doc.text[o_end : doc.sentences[index].end]
     else:
         if not re.search(r"host|heberg", doc.folded.folded[start:end]):
             return None  # "stored on Acme Corp's servers" may be the group itself, not a host
         o_trigger = doc.folded.original_span(start, end)[0] - o_base
         legal = _legal_names(original[o_trigger:])
-        label = re.search(r"(?:host|hébergeur|hebergeur|hébergement|hosting)\s*:\s*"
-                          r"(?P<name>[A-Z][\w&'’.-]+(?:\s+[A-Z0-9][\w&'’.-]+){0,3})", original)
+        label = re.search(
+            r"(?:host|hébergeur|hebergeur|hébergement|hosting)\s*:\s*"
+            r"(?P<name>[A-Z][\w&'’.-]+(?:\s+[A-Z0-9][\w&'’.-]+){0,3})",
+            original,
+        )
         if legal:
             name = legal[0]
         elif label:
             name = label.group("name")
         else:
             return None
-        rest = original[original.find(name) + len(name):]
+        rest = original[original.find(name) + len(name) :]
     address_match = re.search(r"\d[^.;|]{4,120}", rest)
     address = address_match.group().strip(" ,") if address_match else None
     country = None
@@ -216,7 +263,7 @@ def subprocessors(doc: Document, index: int, start: int, end: int) -> Any:
     """{names, countries, url} of the sub-processors a sentence names or points to."""
     places = doc.vocab.places
     o_from = doc.folded.original_span(start, end)[0] - doc.sentences[index].start
-    original = doc.otext(index)[max(0, o_from):]
+    original = doc.otext(index)[max(0, o_from) :]
     if doc.sentences[index].is_table_row:  # a row names its sub-processor in the first cell
         original = original.split(" | ")[0]
     names = _legal_names(original)
@@ -233,8 +280,11 @@ def subprocessors(doc: Document, index: int, start: int, end: int) -> Any:
         name = doc.text[o_start:o_end]
         if not any(name.lower() in known.lower() for known in names):
             names.append(name)
-    countries = [c for c in codes(find_places(doc, index, skip_addresses=False,
-                                              regions=False), places.eea) if c != "EU"]
+    countries = [
+        c
+        for c in codes(find_places(doc, index, skip_addresses=False, regions=False), places.eea)
+        if c != "EU"
+    ]
     url = _url(doc, [index])
     if not names and not url:
         return {"names": [], "countries": countries, "url": None}
@@ -248,9 +298,12 @@ def places_value(doc: Document, index: int, start: int, end: int) -> Any:
     limit = base + boundary.start() if boundary else doc.fends[index]
     if doc.sentences[index].is_table_row:
         limit = doc.fends[index]  # the cells of a row describe one record
-    hits = [hit for hit in find_places(doc, index)
-            if (hit.fstart >= end or (hit.via == "region" and hit.fstart >= start))
-            and hit.fstart < limit]
+    hits = [
+        hit
+        for hit in find_places(doc, index)
+        if (hit.fstart >= end or (hit.via == "region" and hit.fstart >= start))
+        and hit.fstart < limit
+    ]
     found = codes(hits, doc.vocab.places.eea)
     return found or None
 

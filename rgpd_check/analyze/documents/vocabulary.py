@@ -22,8 +22,17 @@ __all__ = ["Vocabulary", "VocabularyError", "load_vocabulary", "vocabulary_dir"]
 
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _VALUE_EXTRACTORS = frozenset(
-    {"controller", "host", "contact", "subprocessors", "places", "retention", "age", "no_ads",
-     "art28"}
+    {
+        "controller",
+        "host",
+        "contact",
+        "subprocessors",
+        "places",
+        "retention",
+        "age",
+        "no_ads",
+        "art28",
+    }
 )
 _GUARDS = frozenset({"definition", "others", "rights_context"})
 
@@ -195,9 +204,20 @@ def load_vocabulary() -> Vocabulary:
 
 def build_vocabulary(folder: Path) -> Vocabulary:
     """Load and compile the vocabulary of one folder (tests use broken copies)."""
-    raw = {name: load_located(folder / f"{name}.yaml") for name in (
-        "signals", "cues", "ages", "art28", "places", "providers", "numbers", "language",
-        "labels")}
+    raw = {
+        name: load_located(folder / f"{name}.yaml")
+        for name in (
+            "signals",
+            "cues",
+            "ages",
+            "art28",
+            "places",
+            "providers",
+            "numbers",
+            "language",
+            "labels",
+        )
+    }
     for doc in raw.values():
         _require(doc, "schema_version", int)
     numbers = _numbers(raw["numbers"])
@@ -210,21 +230,34 @@ def build_vocabulary(folder: Path) -> Vocabulary:
     art28 = _art28(raw["art28"], compiler)
     language = raw["language"]
     stop = _require(language, "stopwords", LDict)
-    stopwords = {lang: frozenset(fold_name(str(w)) for w in _require(stop, lang, LList))
-                 for lang in ("fr", "en")}
+    stopwords = {
+        lang: frozenset(fold_name(str(w)) for w in _require(stop, lang, LList))
+        for lang in ("fr", "en")
+    }
     labels_doc = raw["labels"]
-    labels = {str(k): _texts(v, labels_doc.where(k))
-              for k, v in _require(labels_doc, "signals", LDict).items()}
+    labels = {
+        str(k): _texts(v, labels_doc.where(k))
+        for k, v in _require(labels_doc, "signals", LDict).items()
+    }
     missing = [name for name in signals if not signals[name].internal and name not in labels]
     if missing:
         raise VocabularyError(f"{labels_doc.where('signals')}: no label for {', '.join(missing)}")
-    texts = {str(k): _texts(v, labels_doc.where(k))
-             for k, v in _require(labels_doc, "text", LDict).items()}
+    texts = {
+        str(k): _texts(v, labels_doc.where(k))
+        for k, v in _require(labels_doc, "text", LDict).items()
+    }
     return Vocabulary(
-        signals=signals, cues=cues, ages=ages, art28=art28, places=places,
-        stopwords=stopwords, language_min_hits=int(_require(language, "min_hits", int)),
+        signals=signals,
+        cues=cues,
+        ages=ages,
+        art28=art28,
+        places=places,
+        stopwords=stopwords,
+        language_min_hits=int(_require(language, "min_hits", int)),
         language_ratio=float(_require(language, "ratio", (int, float))),
-        labels=labels, texts=texts, files=tuple(sorted(f"{n}.yaml" for n in raw)),
+        labels=labels,
+        texts=texts,
+        files=tuple(sorted(f"{n}.yaml" for n in raw)),
     )
 
 
@@ -273,7 +306,8 @@ class _Compiler:
             regex = re.compile(expanded, re.IGNORECASE)
         except re.error as exc:
             raise VocabularyError(
-                f"{where}: invalid regular expression ({exc.msg}): {source}") from exc
+                f"{where}: invalid regular expression ({exc.msg}): {source}"
+            ) from exc
         if regex.groupindex:
             raise VocabularyError(f"{where}: named groups are not allowed: {source}")
         return Rx(source, regex, where)
@@ -339,7 +373,8 @@ def _places(doc: LDict, providers_doc: LDict) -> Places:
             except re.error as exc:
                 raise VocabularyError(
                     f"{entry.where('region_patterns')}: invalid region pattern {source!r} "
-                    f"({exc.msg})") from exc
+                    f"({exc.msg})"
+                ) from exc
         provider = Provider(
             id=pid,
             names=tuple(str(n) for n in _require(entry, "names", LList)),
@@ -353,8 +388,9 @@ def _places(doc: LDict, providers_doc: LDict) -> Places:
     region_names = [name for p in providers for name in p.regions]
     region_source = _alternation(region_names)
     region_source = "|".join(
-        [f"(?:{region_source})"] + [f"(?:{rx.pattern})" for p in providers
-                                    for rx, _ in p.region_patterns])
+        [f"(?:{region_source})"]
+        + [f"(?:{rx.pattern})" for p in providers for rx, _ in p.region_patterns]
+    )
     return Places(
         names=names,
         name_rx=re.compile(rf"\b(?:{_alternation(names)})\b"),
@@ -375,8 +411,9 @@ def _macros(doc: LDict, numbers: dict[str, int], places: Places) -> dict[str, st
     macros = {str(k): fold_pattern(str(v)) for k, v in declared.items()}
     generated = {
         "AGE": r"(?:\d{1,2}|" + _alternation(numbers) + ")",
-        "COUNTRY": "(?:" + _alternation(n for n, c in places.names.items()
-                                        if c in places.country_codes) + ")",
+        "COUNTRY": "(?:"
+        + _alternation(n for n, c in places.names.items() if c in places.country_codes)
+        + ")",
         "PROVIDER": "(?:" + _alternation(places.provider_names) + ")",
         "REGION": "(?:" + places.region_source + ")",
     }
@@ -394,8 +431,17 @@ def _signals(doc: LDict, compiler: _Compiler) -> dict[str, SignalSpec]:
         where = table.where(name)
         if not isinstance(body, LDict):
             raise VocabularyError(f"{where}: signal {name!r} needs a mapping")
-        known = {"patterns", "exclude", "guards", "negatable", "value", "value_required",
-                 "on_denied", "internal", "combine"}
+        known = {
+            "patterns",
+            "exclude",
+            "guards",
+            "negatable",
+            "value",
+            "value_required",
+            "on_denied",
+            "internal",
+            "combine",
+        }
         for key in body:
             if key not in known:
                 raise VocabularyError(f"{body.where(key)}: unknown key {key!r} in {name}")
@@ -406,18 +452,24 @@ def _signals(doc: LDict, compiler: _Compiler) -> dict[str, SignalSpec]:
         value = body.get("value")
         if value is not None and value not in _VALUE_EXTRACTORS:
             raise VocabularyError(f"{body.where('value')}: unknown value extractor {value!r}")
-        patterns = tuple(_pattern(p, compiler, body["patterns"].where(i), name)
-                         for i, p in enumerate(body.get("patterns") or LList()))
+        patterns = tuple(
+            _pattern(p, compiler, body["patterns"].where(i), name)
+            for i, p in enumerate(body.get("patterns") or LList())
+        )
         on_denied = []
         for i, item in enumerate(body.get("on_denied") or LList()):
             if not isinstance(item, LDict) or "affirm" not in item:
                 raise VocabularyError(f"{body['on_denied'].where(i)}: needs 'affirm: <signal>'")
             on_denied.append((str(item["affirm"]), item.get("value")))
         specs[name] = SignalSpec(
-            name=name, patterns=patterns,
+            name=name,
+            patterns=patterns,
             exclude=compiler.rx_list(body.get("exclude") or _empty(body), body.where("exclude")),
-            guards=guards, negatable=bool(body.get("negatable", True)), value=value,
-            value_required=bool(body.get("value_required", False)), on_denied=tuple(on_denied),
+            guards=guards,
+            negatable=bool(body.get("negatable", True)),
+            value=value,
+            value_required=bool(body.get("value_required", False)),
+            on_denied=tuple(on_denied),
             internal=bool(body.get("internal", False)),
             combine=tuple(str(s) for s in body.get("combine") or []),
         )
@@ -440,8 +492,20 @@ def _empty(parent: LDict) -> LList:
 def _pattern(body: Any, compiler: _Compiler, where: str, signal: str) -> PatternSpec:
     if not isinstance(body, LDict):
         raise VocabularyError(f"{where}: a pattern of {signal} must be a mapping with 're'")
-    known = {"id", "re", "lang", "also", "near", "in_heading", "intro", "exclude", "polarity",
-             "value_required", "at_start", "in_table"}
+    known = {
+        "id",
+        "re",
+        "lang",
+        "also",
+        "near",
+        "in_heading",
+        "intro",
+        "exclude",
+        "polarity",
+        "value_required",
+        "at_start",
+        "in_table",
+    }
     for key in body:
         if key not in known:
             raise VocabularyError(f"{body.where(key)}: unknown key {key!r} in a pattern")
@@ -480,20 +544,27 @@ def _cues(doc: LDict, compiler: _Compiler) -> Cues:
         if not isinstance(item, LDict):
             raise VocabularyError(f"{items.where(i)}: a negation cue is a mapping with 're'")
         max_words = item.get("max_words")
-        negation.append(NegationCue(compiler.rx(item.get("re"), items.where(i)),
-                                    int(max_words) if max_words is not None else None))
+        negation.append(
+            NegationCue(
+                compiler.rx(item.get("re"), items.where(i)),
+                int(max_words) if max_words is not None else None,
+            )
+        )
     guards_doc = _require(doc, "guards", LDict)
     guards = {str(k): compiler.rx_list(v, guards_doc.where(k)) for k, v in guards_doc.items()}
     for name in _GUARDS - set(guards):
         raise VocabularyError(f"{guards_doc.where()}: guard {name!r} is not defined")
     return Cues(
         negation=tuple(negation),
-        post_negation=compiler.rx_list(_require(doc, "post_negation", LList),
-                                       doc.where("post_negation")),
-        negation_exceptions=compiler.rx_list(_require(doc, "negation_exceptions", LList),
-                                             doc.where("negation_exceptions")),
-        clause_boundary=compiler.union(_require(doc, "clause_boundaries", LList),
-                                       doc.where("clause_boundaries")),
+        post_negation=compiler.rx_list(
+            _require(doc, "post_negation", LList), doc.where("post_negation")
+        ),
+        negation_exceptions=compiler.rx_list(
+            _require(doc, "negation_exceptions", LList), doc.where("negation_exceptions")
+        ),
+        clause_boundary=compiler.union(
+            _require(doc, "clause_boundaries", LList), doc.where("clause_boundaries")
+        ),
         condition=compiler.union(_require(doc, "conditions", LList), doc.where("conditions")),
         scope=compiler.rx_list(_require(doc, "scope", LList), doc.where("scope")),
         guards=guards,
@@ -509,9 +580,12 @@ def _ages(doc: LDict, compiler: _Compiler, numbers: dict[str, int]) -> AgeVocab:
         lower=compiler.rx_list(_require(doc, "lower_bound", LList), doc.where("lower_bound")),
         upper=compiler.rx_list(_require(doc, "upper_bound", LList), doc.where("upper_bound")),
         full_age=compiler.rx_list(_require(doc, "full_age", LList), doc.where("full_age")),
-        usage=one("usage"), prohibit=one("prohibit"), coppa=one("coppa"),
+        usage=one("usage"),
+        prohibit=one("prohibit"),
+        coppa=one("coppa"),
         use_prohibit=one("use_prohibit"),
-        table_cue=one("table_cue"), default_row=one("default_row"),
+        table_cue=one("table_cue"),
+        default_row=one("default_row"),
         parental=compiler.rx("{PARENTAL}", doc.where()),
         number=compiler.rx(r"\b{AGE}\b", doc.where()),
         words=numbers,
@@ -528,13 +602,18 @@ def _art28(doc: LDict, compiler: _Compiler) -> Art28Vocab:
         if under is not None and not isinstance(under, LDict):
             raise VocabularyError(f"{body.where('under_heading')}: expected a mapping")
         letters[letter] = Letter(
-            letter=letter, name_fr=str(_require(body, "fr", str)),
+            letter=letter,
+            name_fr=str(_require(body, "fr", str)),
             name_en=str(_require(body, "en", str)),
             patterns=compiler.rx_list(_require(body, "patterns", LList), body.where("patterns")),
             heading=compiler.rx(_require(under, "heading", str), under.where("heading"))
-            if under is not None else None,
-            heading_patterns=compiler.rx_list(_require(under, "patterns", LList),
-                                              under.where("patterns")) if under else (),
+            if under is not None
+            else None,
+            heading_patterns=compiler.rx_list(
+                _require(under, "patterns", LList), under.where("patterns")
+            )
+            if under
+            else (),
         )
     extra = set(letters_doc) - set("abcdefgh")
     if extra:
@@ -550,4 +629,3 @@ def check_all(folder: Path | None = None) -> list[str]:
     """Load every vocabulary file and return the list of files checked (raises on error)."""
     vocab = build_vocabulary(folder or vocabulary_dir())
     return list(vocab.files)
-
