@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -19,24 +18,24 @@ from rgpd_check import __version__
 from rgpd_check.cli_catalog import catalog as catalog_group
 from rgpd_check.cli_diff import diff as diff_command
 from rgpd_check.cli_gate import ci as ci_group
+from rgpd_check.cli_options import (
+    F,
+    browser_wanted,
+    crawl_options,
+    crawl_options_from,
+    net_options_from,
+    network_options,
+    option,
+)
 from rgpd_check.errors import (
     EXIT_CHECK_FAILED,
     EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
-    InputError,
     RgpdCheckError,
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
 FORMAT_CHOICES = ("json", "md", "html")
-
-
-def option(*names: str, env: str | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """A click option whose default can come from ``RGPD_CHECK_<NAME>``."""
-    long_name = next(n for n in names if n.startswith("--")).split("/")[0][2:]
-    envvar = env or "RGPD_CHECK_" + long_name.upper().replace("-", "_")
-    return click.option(*names, envvar=envvar, show_envvar=True, **kwargs)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -120,7 +119,6 @@ def _common_evaluation_options(func: F) -> F:
 )
 @option("--name", help="Nom de l'outil (défaut : l'hôte) / tool name (default: the host).")
 @_common_evaluation_options
-@option("--dns-server", metavar="HOST[:PORT]", help="Serveur DNS à utiliser / DNS server to use.")
 @option(
     "--ip-data",
     multiple=True,
@@ -156,59 +154,8 @@ def _common_evaluation_options(func: F) -> F:
     help="Session Playwright enregistrée (espace connecté) / saved Playwright storage state"
     " (logged-in area).",
 )
-@option(
-    "--allow-private-addresses",
-    is_flag=True,
-    help="Autoriser les adresses privées et locales / allow private and loopback addresses.",
-)
-@option(
-    "--allow-address",
-    "allow_address",
-    multiple=True,
-    metavar="CIDR",
-    help="Autoriser cette plage d'adresses (répétable) / allow this address range.",
-)
-@option(
-    "--ca-bundle",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Autorité de certification supplémentaire / extra trusted CA (PEM).",
-)
-@option(
-    "--max-pages",
-    type=click.IntRange(1, 1000),
-    default=30,
-    show_default=True,
-    help="Nombre maximal de pages / page budget.",
-)
-@option(
-    "--delay",
-    type=click.FloatRange(0, 60),
-    default=1.0,
-    show_default=True,
-    help="Délai entre deux requêtes au même hôte (s) / delay between requests to a host.",
-)
-@option(
-    "--timeout",
-    type=click.FloatRange(0.1, 600),
-    default=20.0,
-    show_default=True,
-    help="Délai de connexion et de lecture (s) / connect and read timeout.",
-)
-@option(
-    "--time-budget",
-    type=click.FloatRange(1, 86400),
-    default=300.0,
-    show_default=True,
-    help="Durée maximale de l'audit (s) / total time budget of the audit.",
-)
-@option(
-    "--max-bytes",
-    type=click.IntRange(1024),
-    default=5 * 1024 * 1024,
-    show_default=True,
-    help="Taille maximale d'une réponse / size cap per response (bytes).",
-)
-@option("--user-agent", help="User-Agent envoyé / User-Agent to send.")
+@network_options()
+@crawl_options()
 @click.pass_context
 def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> None:
     """Audite un outil (une ou plusieurs URL d'entrée) et écrit rapports et preuves.
@@ -217,39 +164,17 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
     DIR/evidence/. Exit: 0 done, 2 bad input, 3 nothing at all could be collected.
     """
     from rgpd_check import api
-    from rgpd_check.collect.crawler import CrawlOptions
-    from rgpd_check.collect.guard import parse_cidrs
     from rgpd_check.collect.ipdata import check_ip_data_files
-    from rgpd_check.collect.net import DEFAULT_USER_AGENT, NetOptions
-    from rgpd_check.collect.resolver import parse_server
 
-    try:
-        if opts["dns_server"]:
-            parse_server(opts["dns_server"])
-        networks = tuple(parse_cidrs(opts["allow_address"]))
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    net = net_options_from(opts)
     check_ip_data_files(opts["ip_data"])
-    net = NetOptions(
-        user_agent=opts["user_agent"] or DEFAULT_USER_AGENT,
-        connect_timeout=opts["timeout"],
-        read_timeout=opts["timeout"],
-        response_timeout=max(opts["timeout"] * 3, 30.0),
-        max_bytes=opts["max_bytes"],
-        dns_server=opts["dns_server"],
-        allow_private=opts["allow_private_addresses"],
-        allowed_networks=networks,
-        ca_bundle=str(opts["ca_bundle"]) if opts["ca_bundle"] else None,
-    )
-    crawl = CrawlOptions(
-        max_pages=opts["max_pages"], delay=opts["delay"], time_budget=opts["time_budget"]
-    )
+    crawl = crawl_options_from(opts)
     options = api.AuditOptions(
         name=opts["name"],
         net=net,
         crawl=crawl,
         command_line=tuple(sys.argv),
-        browser=_browser_wanted(opts["browser"], opts["storage_state"]),
+        browser=browser_wanted(opts["browser"], opts["storage_state"]),
         filter_lists=tuple(opts["filter_lists"]),
         storage_state=opts["storage_state"],
         ip_data=tuple(opts["ip_data"]),
@@ -259,20 +184,6 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
     result = api.audit(list(urls), out, options)
     _summary(result)
     ctx.exit(result.exit_code)
-
-
-def _browser_wanted(flag: bool | None, storage_state: Path | None) -> bool:
-    """--browser/--no-browser, else on when a Chromium is found; a session needs one."""
-    from rgpd_check.collect.browser.chromium import chromium_available
-
-    wanted = chromium_available() if flag is None else flag
-    if wanted and not chromium_available():
-        raise InputError(
-            "Chromium introuvable (/usr/bin/chromium ou RGPD_CHECK_CHROMIUM) / Chromium not found"
-        )
-    if storage_state is not None and not wanted:
-        raise InputError("--storage-state demande le navigateur / needs the browser (--browser)")
-    return wanted
 
 
 @cli.command()
@@ -328,47 +239,16 @@ def verify(ctx: click.Context, directory: Path) -> None:
     show_default=True,
     help="Langue du résumé / summary language.",
 )
-@option("--dns-server", metavar="HOST[:PORT]", help="Serveur DNS à utiliser / DNS server to use.")
-@option(
-    "--allow-private-addresses",
-    is_flag=True,
-    help="Autoriser les adresses privées et locales / allow private and loopback addresses.",
-)
-@option(
-    "--allow-address",
-    "allow_address",
-    multiple=True,
-    metavar="CIDR",
-    help="Autoriser cette plage d'adresses (répétable) / allow this address range.",
-)
-@option(
-    "--ca-bundle",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Autorité de certification supplémentaire / extra trusted CA (PEM).",
-)
+@network_options()
 def read(source: str, fmt: str, lang: str, **network: Any) -> None:
     """Analyse un document (HTML, Markdown, texte, PDF, DOCX) : politique, CGU, DPA…
 
     Reads one document (file or URL) and prints its signals: the art. 28(3) clauses present
     and missing for a DPA. Exit 2 when it cannot be read (e.g. a scanned PDF).
     """
-    from rgpd_check.collect.guard import parse_cidrs
-    from rgpd_check.collect.net import NetOptions
-    from rgpd_check.collect.resolver import parse_server
     from rgpd_check.reading import read_source
 
-    try:
-        if network["dns_server"]:
-            parse_server(network["dns_server"])
-        networks = tuple(parse_cidrs(network["allow_address"]))
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    net = NetOptions(
-        dns_server=network["dns_server"],
-        allow_private=network["allow_private_addresses"],
-        allowed_networks=networks,
-        ca_bundle=str(network["ca_bundle"]) if network["ca_bundle"] else None,
-    )
+    net = net_options_from(network)
     result = read_source(source, net)
     if fmt == "json":
         click.echo(json.dumps({"signals": result["signals"]}, indent=2, ensure_ascii=False))

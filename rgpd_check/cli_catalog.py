@@ -10,20 +10,27 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from rgpd_check.cli_options import (
+    F,
+    browser_wanted,
+    crawl_options,
+    crawl_options_from,
+    net_options_from,
+    network_options,
+)
+from rgpd_check.cli_options import option as shared_option
 from rgpd_check.errors import EXIT_OK, InputError
 
-F = TypeVar("F", bound=Callable[..., Any])
+ENV = "RGPD_CHECK_CATALOG_"
 
 
 def option(*names: str, **kwargs: Any) -> Callable[[F], F]:
     """A click option whose default can come from ``RGPD_CHECK_CATALOG_<NAME>``."""
-    long_name = next(n for n in names if n.startswith("--")).split("/")[0][2:]
-    envvar = "RGPD_CHECK_CATALOG_" + long_name.upper().replace("-", "_")
-    return click.option(*names, envvar=envvar, show_envvar=True, **kwargs)
+    return shared_option(*names, prefix=ENV, **kwargs)
 
 
 CATALOG_ARG = click.argument(
@@ -130,19 +137,6 @@ def catalog_validate(catalog_dir: Path | None) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Politique de niveaux (YAML) / level policy file.",
 )
-@option("--dns-server", metavar="HOST[:PORT]", help="Serveur DNS à utiliser / DNS server to use.")
-@option(
-    "--ca-bundle",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Autorité de certification supplémentaire / extra trusted CA (PEM).",
-)
-@option(
-    "--allow-address",
-    "allow_address",
-    multiple=True,
-    metavar="CIDR",
-    help="Autoriser cette plage d'adresses (répétable) / allow this address range.",
-)
 @option(
     "--ip-data",
     multiple=True,
@@ -150,40 +144,13 @@ def catalog_validate(catalog_dir: Path | None) -> None:
     help="Base IP → pays/AS, répétable / IP data file (repeatable).",
 )
 @option(
-    "--max-pages",
-    type=click.IntRange(1, 1000),
-    default=30,
-    show_default=True,
-    help="Pages par outil / page budget per tool.",
-)
-@option(
-    "--delay",
-    type=click.FloatRange(0, 60),
-    default=1.0,
-    show_default=True,
-    help="Délai entre deux requêtes au même hôte (s) / delay between requests to a host.",
-)
-@option(
-    "--timeout",
-    type=click.FloatRange(0.1, 600),
-    default=20.0,
-    show_default=True,
-    help="Délai de connexion et de lecture (s) / connect and read timeout.",
-)
-@option(
-    "--time-budget",
-    type=click.FloatRange(1, 86400),
-    default=300.0,
-    show_default=True,
-    help="Durée maximale par outil (s) / time budget per tool.",
-)
-@option("--user-agent", help="User-Agent envoyé / User-Agent to send.")
-@option(
     "--browser/--no-browser",
     default=None,
     help="Visiter aussi avec Chromium (défaut : si Chromium est présent) / also visit with"
     " Chromium (default: when Chromium is found).",
 )
+@network_options(ENV)
+@crawl_options(ENV)
 @click.pass_context
 def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opts: Any) -> None:
     """Audite tous les outils du catalogue, en parallèle, avec reprise après interruption.
@@ -195,40 +162,13 @@ def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opt
     from rgpd_check.catalog.batch import BatchOptions, audit_catalog
     from rgpd_check.catalog.loader import load_catalog
     from rgpd_check.catalog.progress import RichProgress, summary_table
-    from rgpd_check.collect.crawler import CrawlOptions
-    from rgpd_check.collect.guard import parse_cidrs
-    from rgpd_check.collect.net import DEFAULT_USER_AGENT, NetOptions
-    from rgpd_check.collect.resolver import parse_server
+    from rgpd_check.catalog.shard import parse_shard
 
     loaded = load_catalog(catalog_dir)
     since = parse_since(opts["since"])
-    from rgpd_check.catalog.shard import parse_shard
-
-    try:
-        if opts["dns_server"]:
-            parse_server(opts["dns_server"])
-        networks = tuple(parse_cidrs(opts["allow_address"]))
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    net = NetOptions(
-        user_agent=opts["user_agent"] or DEFAULT_USER_AGENT,
-        connect_timeout=opts["timeout"],
-        read_timeout=opts["timeout"],
-        response_timeout=max(opts["timeout"] * 3, 30.0),
-        dns_server=opts["dns_server"],
-        allowed_networks=networks,
-        ca_bundle=str(opts["ca_bundle"]) if opts["ca_bundle"] else None,
-    )
-    crawl = CrawlOptions(
-        max_pages=opts["max_pages"], delay=opts["delay"], time_budget=opts["time_budget"]
-    )
-    browser = opts["browser"]
-    if browser is None or browser:
-        from rgpd_check.collect.browser.chromium import chromium_available
-
-        if browser and not chromium_available():
-            raise InputError("Chromium introuvable / Chromium not found (--no-browser)")
-        browser = chromium_available()
+    net = net_options_from(opts)
+    crawl = crawl_options_from(opts)
+    browser = browser_wanted(opts["browser"])
     base = api.AuditOptions(
         browser=browser,
         lang=opts["lang"],

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from rgpd_check.cli_options import (
+    F,
+    apply,
+    crawl_options,
+    crawl_options_from,
+    net_options_from,
+    network_options,
+    option,
+)
 from rgpd_check.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def option(*names: str, env: str | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """A click option whose default can come from ``RGPD_CHECK_<NAME>`` (as in ``cli.py``)."""
-    long_name = next(n for n in names if n.startswith("--")).split("/")[0][2:]
-    envvar = env or "RGPD_CHECK_" + long_name.upper().replace("-", "_")
-    return click.option(*names, envvar=envvar, show_envvar=True, **kwargs)
 
 
 class _CiGroup(click.Group):
@@ -37,12 +36,6 @@ class _CiGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _apply(func: F, decorators: list[Callable[[F], F]]) -> F:
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
-
-
 def _list_argument(func: F) -> F:
     return click.argument("approved", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
         func
@@ -50,7 +43,7 @@ def _list_argument(func: F) -> F:
 
 
 def _common(func: F) -> F:
-    return _apply(
+    return apply(
         func,
         [
             option(
@@ -101,24 +94,11 @@ def _common(func: F) -> F:
 
 
 def _live_options(func: F) -> F:
-    return _apply(
+    func = network_options(note="(--live) ")(func)
+    func = crawl_options(note="(--live) ")(func)
+    return apply(
         func,
         [
-            option(
-                "--dns-server", metavar="HOST[:PORT]", help="(--live) Serveur DNS / DNS server."
-            ),
-            option(
-                "--ca-bundle",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                help="(--live) Autorité de certification en plus / extra trusted CA (PEM).",
-            ),
-            option(
-                "--allow-address",
-                "allow_address",
-                multiple=True,
-                metavar="CIDR",
-                help="(--live) Autoriser cette plage d'adresses / allow this address range.",
-            ),
             option(
                 "--ip-data",
                 multiple=True,
@@ -131,69 +111,19 @@ def _live_options(func: F) -> F:
                 show_default=True,
                 help="(--live) Visiter aussi avec Chromium / also visit with Chromium.",
             ),
-            option(
-                "--max-pages",
-                type=click.IntRange(1, 1000),
-                default=30,
-                show_default=True,
-                help="(--live) Pages au plus par outil / page budget per tool.",
-            ),
-            option(
-                "--delay",
-                type=click.FloatRange(0, 60),
-                default=1.0,
-                show_default=True,
-                help="(--live) Délai entre deux requêtes au même hôte (s) / per-host delay.",
-            ),
-            option(
-                "--timeout",
-                type=click.FloatRange(0.1, 600),
-                default=20.0,
-                show_default=True,
-                help="(--live) Délai de connexion et de lecture (s) / connect and read timeout.",
-            ),
-            option(
-                "--time-budget",
-                type=click.FloatRange(1, 86400),
-                default=300.0,
-                show_default=True,
-                help="(--live) Durée maximale par outil (s) / time budget per tool.",
-            ),
-            option("--user-agent", help="(--live) User-Agent envoyé / User-Agent to send."),
         ],
     )
 
 
 def _gate_options(opts: dict[str, Any], *, live: bool = False, strict: bool = False) -> Any:
-    from rgpd_check.collect.crawler import CrawlOptions
     from rgpd_check.gate import GateOptions
 
     today = opts["today"].date() if opts.get("today") else dt.date.today()
     kwargs: dict[str, Any] = {}
     if live:
-        from rgpd_check.collect.guard import parse_cidrs
-        from rgpd_check.collect.net import DEFAULT_USER_AGENT, NetOptions
-        from rgpd_check.collect.resolver import parse_server
-
-        try:
-            if opts["dns_server"]:
-                parse_server(opts["dns_server"])
-            networks = tuple(parse_cidrs(opts["allow_address"]))
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
         kwargs = {
-            "net": NetOptions(
-                user_agent=opts["user_agent"] or DEFAULT_USER_AGENT,
-                connect_timeout=opts["timeout"],
-                read_timeout=opts["timeout"],
-                response_timeout=max(opts["timeout"] * 3, 30.0),
-                dns_server=opts["dns_server"],
-                allowed_networks=networks,
-                ca_bundle=str(opts["ca_bundle"]) if opts["ca_bundle"] else None,
-            ),
-            "crawl": CrawlOptions(
-                max_pages=opts["max_pages"], delay=opts["delay"], time_budget=opts["time_budget"]
-            ),
+            "net": net_options_from(opts),
+            "crawl": crawl_options_from(opts),
             "ip_data": tuple(opts["ip_data"]),
             "browser": opts["browser"],
             "command_line": tuple(sys.argv),
