@@ -38,6 +38,8 @@ def read_yaml(relative: str, path: Path | None = None) -> tuple[Path, Any]:
         return source, yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader subclass
     except yaml.YAMLError as exc:
         raise KnowledgeDataError(f"{source}: invalid YAML ({exc})") from exc
+    except (ValueError, RecursionError) as exc:  # e.g. an impossible date: 2026-13-45
+        raise KnowledgeDataError(f"{source}: invalid value ({exc})") from None
 
 
 def where(source: Path, entry_id: object | None) -> str:
