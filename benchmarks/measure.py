@@ -15,7 +15,7 @@ import os
 import platform
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -188,7 +188,7 @@ class Figure:
         return f"  {self.what:<58} {value:>14}   {target}  {verdict}".rstrip()
 
 
-def print_figures(title: str, figures: list[Figure], notes: list[str] = ()) -> None:  # type: ignore[assignment]
+def print_figures(title: str, figures: list[Figure], notes: Sequence[str] = ()) -> None:
     print(f"\n== {title} ==")
     for note in notes:
         print(f"  # {note}")
