@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -47,6 +48,12 @@ def catalog_context(lang: str) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=8)
+def _shared_environment(theme_dir: Path | None) -> Environment:
+    """One environment per theme and process: templates are compiled once, not per report."""
+    return make_environment(theme_dir)
+
+
 class HtmlRenderer(Renderer):
     """One HTML file: inline CSS, no script, no external resource."""
 
@@ -62,7 +69,7 @@ class HtmlRenderer(Renderer):
     def env(self) -> Environment:
         """The theme's environment, built on first use (the theme folder is checked then)."""
         if self._env is None:
-            self._env = make_environment(self.theme_dir)
+            self._env = _shared_environment(self.theme_dir)
         return self._env
 
     def context(self, report: dict[str, Any], *, lang: str) -> dict[str, Any]:
