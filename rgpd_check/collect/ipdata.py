@@ -431,6 +431,12 @@ def cymru_origin_name(ip: str) -> str:
 # -- built-in --------------------------------------------------------------------------------
 
 
+@cache
+def builtin_source() -> Geoip2FastSource:
+    """The built-in source, set up once per process (its database stays loaded anyway)."""
+    return Geoip2FastSource()
+
+
 class Geoip2FastSource:
     """Built-in offline fallback (geoip2fast's GeoLite2 country + AS-name file, ~0.5 s to load)."""
 
@@ -525,7 +531,7 @@ def build_sources(
         sources.append(CymruDnsSource(resolver))
     if builtin:
         try:
-            sources.append(Geoip2FastSource())
+            sources.append(builtin_source())
         except Exception as exc:  # noqa: BLE001 - a missing data file is recorded, not fatal
             sources.append(_BrokenSource("builtin:geoip2fast", "builtin", repr(exc)[:300]))
     return sources

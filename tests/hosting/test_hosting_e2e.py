@@ -204,6 +204,7 @@ def test_stale_builtin_database(
             return real.lookup(ip)
 
     monkeypatch.setattr(ipdata, "_geoip2fast", OldData)
+    monkeypatch.setattr(ipdata, "builtin_source", ipdata.Geoip2FastSource)  # not the cached one
     url = tool_site(testweb)
     testweb.add_record("tool.test", "MX", "10 mx.tool.test.")
     testweb.add_record("mx.tool.test", "AAAA", PUBLIC_OVH_V6)
