@@ -1,6 +1,6 @@
 """Facts documents: schema, path checking, validation and path resolution."""
 
-from .paths import Hit, Projection, format_path, get, has_wildcard, resolve
+from .paths import Hit, Projection, Resolver, format_path, get, has_wildcard, resolve
 from .schema import (
     allowed_values,
     load_facts_schema,
@@ -13,6 +13,7 @@ from .schema import (
 __all__ = [
     "Hit",
     "Projection",
+    "Resolver",
     "format_path",
     "allowed_values",
     "get",

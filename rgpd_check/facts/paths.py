@@ -93,3 +93,28 @@ def get(doc: Any, concrete_path: str) -> tuple[bool, Any]:
     if projection.found:
         return True, projection.found[0].value
     return False, None
+
+
+class Resolver:
+    """``resolve``/``get`` over one facts document, each path walked once.
+
+    Rules share many paths (and wildcard paths are costly to walk), so one evaluation of a
+    rule set keeps one resolver. The document must not change while the resolver is in use;
+    the projections it returns are shared and must not be modified by callers.
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self._cache: dict[str, Projection] = {}
+
+    def resolve(self, path: str) -> Projection:
+        projection = self._cache.get(path)
+        if projection is None:
+            projection = self._cache[path] = resolve(self.doc, path)
+        return projection
+
+    def get(self, concrete_path: str) -> tuple[bool, Any]:
+        projection = self.resolve(concrete_path)
+        if projection.found:
+            return True, projection.found[0].value
+        return False, None

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rgpd_check.facts.paths import resolve
+from rgpd_check.facts.paths import Resolver
 
 MAX_REFS = 25
 MAX_FACTS = 50
@@ -102,21 +102,63 @@ def _key(ref: dict[str, Any]) -> str:
     return json.dumps(ref, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def gather(facts: dict[str, Any], paths: Iterable[str]) -> Gathered:
-    """Evidence refs (deduplicated, capped) and cited values (by concrete path) for ``paths``."""
+def _copy(value: Any) -> Any:
+    """A fresh copy of JSON-shaped data, so findings never share a mutable cited value."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+class Citations:
+    """What ``gather`` derives from one facts document, computed once per concrete value.
+
+    Many rules cite the same facts; one evaluation of a rule set shares one ``Citations``
+    (and its :class:`Resolver`). The document must not change while it is in use.
+    """
+
+    def __init__(self, facts: dict[str, Any], resolver: Resolver | None = None) -> None:
+        self.facts = facts
+        self.resolver = resolver if resolver is not None else Resolver(facts)
+        self._values: dict[tuple[str, ...], Any] = {}
+        self._refs: dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]] = {}
+
+    def value(self, parts: tuple[str, ...], raw: Any) -> Any:
+        """The cited (stripped, capped) value; a fresh copy on every call."""
+        if parts not in self._values:
+            self._values[parts] = cap_value(_strip(raw))
+        return _copy(self._values[parts])
+
+    def refs(self, parts: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+        """``(dedup key, ref)`` pairs; the refs are shared, copy them before handing out."""
+        keyed = self._refs.get(parts)
+        if keyed is None:
+            keyed = self._refs[parts] = [(_key(ref), ref) for ref in refs_for(self.facts, parts)]
+        return keyed
+
+
+def gather(
+    facts: dict[str, Any], paths: Iterable[str], citations: Citations | None = None
+) -> Gathered:
+    """Evidence refs (deduplicated, capped) and cited values (by concrete path) for ``paths``.
+
+    ``citations`` (built on the same ``facts``) shares the work across the rules of one
+    evaluation; the result is the same with or without it.
+    """
+    cache = citations if citations is not None else Citations(facts)
     gathered = Gathered()
     seen: set[str] = set()
     for path in dict.fromkeys(paths):
-        for hit in resolve(facts, path).found:
+        for hit in cache.resolver.resolve(path).found:
             if hit.path not in gathered.facts and len(gathered.facts) < MAX_FACTS:
-                gathered.facts[hit.path] = cap_value(_strip(hit.value))
-            for ref in refs_for(facts, hit.parts):
-                key = _key(ref)
+                gathered.facts[hit.path] = cache.value(hit.parts, hit.value)
+            for key, ref in cache.refs(hit.parts):
                 if key in seen:
                     continue
                 seen.add(key)
                 if len(gathered.evidence) < MAX_REFS:
-                    gathered.evidence.append(ref)
+                    gathered.evidence.append(dict(ref))
                 else:
                     gathered.truncated += 1
     return gathered

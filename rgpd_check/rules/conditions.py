@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rgpd_check.facts.paths import get, has_wildcard, resolve
+from rgpd_check.facts.paths import Resolver, has_wildcard
 
 from .model import MATCH, NO_MATCH, UNKNOWN, AllOf, AnyOf, Condition, Leaf, Not, Result, Rule
 from .operators import OPERATORS, TypeMismatch, value_problem
@@ -50,10 +50,13 @@ def _rhs(leaf: Leaf, value: Any) -> str:
     return f" {_show(value)}"
 
 
-def evaluate_leaf(leaf: Leaf, facts: dict[str, Any]) -> tuple[Result, str]:
-    """Result of one leaf and its trace line."""
+def evaluate_leaf(
+    leaf: Leaf, facts: dict[str, Any], resolver: Resolver | None = None
+) -> tuple[Result, str]:
+    """Result of one leaf and its trace line (``resolver`` shares path walks across leaves)."""
+    paths = resolver if resolver is not None else Resolver(facts)
     op = OPERATORS[leaf.op]
-    projection = resolve(facts, leaf.fact)
+    projection = paths.resolve(leaf.fact)
     wildcard = has_wildcard(leaf.fact)
     values = [hit.value for hit in projection.found]
     shown = _show(values if wildcard else (values[0] if values else None))
@@ -69,7 +72,7 @@ def evaluate_leaf(leaf: Leaf, facts: dict[str, Any]) -> tuple[Result, str]:
 
     value: Any = leaf.pattern if op.value == "regex" else leaf.value
     if leaf.value_fact:
-        present, value = get(facts, leaf.value_fact)
+        present, value = paths.get(leaf.value_fact)
         if not present:
             return UNKNOWN, f"{leaf.fact} = {shown} {op.name} {leaf.value_fact} absent → {UNKNOWN}"
     line = f"{leaf.fact} = {shown} {op.name}{_rhs(leaf, value)}"
@@ -109,32 +112,38 @@ def evaluate_leaf(leaf: Leaf, facts: dict[str, Any]) -> tuple[Result, str]:
     return result, f"{line} → {result}{suffix}"
 
 
-def evaluate_condition(condition: Condition, facts: dict[str, Any]) -> tuple[Result, list[str]]:
+def evaluate_condition(
+    condition: Condition, facts: dict[str, Any], resolver: Resolver | None = None
+) -> tuple[Result, list[str]]:
     """Result of a condition tree and one trace line per leaf (every leaf is evaluated)."""
+    paths = resolver if resolver is not None else Resolver(facts)
     if isinstance(condition, Leaf):
-        result, line = evaluate_leaf(condition, facts)
+        result, line = evaluate_leaf(condition, facts, paths)
         return result, [line]
     if isinstance(condition, Not):
-        result, trace = evaluate_condition(condition.child, facts)
+        result, trace = evaluate_condition(condition.child, facts, paths)
         return kleene_not(result), trace
-    outcomes = [evaluate_condition(child, facts) for child in condition.children]
+    outcomes = [evaluate_condition(child, facts, paths) for child in condition.children]
     trace = [line for _, lines in outcomes for line in lines]
     combine = kleene_all if isinstance(condition, AllOf) else kleene_any
     assert isinstance(condition, AllOf | AnyOf)
     return combine(result for result, _ in outcomes), trace
 
 
-def evaluate_rule_condition(rule: Rule, facts: dict[str, Any]) -> tuple[Result, list[str]]:
+def evaluate_rule_condition(
+    rule: Rule, facts: dict[str, Any], resolver: Resolver | None = None
+) -> tuple[Result, list[str]]:
     """``when``, guarded by ``requires``: a match needs the precondition; without it, unknown.
 
     Absence-based rules need this: "no privacy policy found" proves nothing when the crawl
     was incomplete, yet ``all(complete, not found)`` would say no_match there. A no_match of
     ``when`` (a policy was found) stands whatever the precondition.
     """
-    result, trace = evaluate_condition(rule.when, facts)
+    paths = resolver if resolver is not None else Resolver(facts)
+    result, trace = evaluate_condition(rule.when, facts, paths)
     if rule.requires is None:
         return result, trace
-    precondition, before = evaluate_condition(rule.requires, facts)
+    precondition, before = evaluate_condition(rule.requires, facts, paths)
     trace = [*(f"requires: {line}" for line in before), *trace]
     if precondition != MATCH and result != NO_MATCH:
         trace.append(f"requires → {precondition}: a match cannot be concluded → {UNKNOWN}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rgpd_check.findings import Finding, gather
-from rgpd_check.findings.evidence import cited_paths
+from rgpd_check.facts.paths import Resolver
+from rgpd_check.findings import Citations, Finding, gather
 
 from .conditions import evaluate_rule_condition
 from .model import MATCH, Rule, RuleSet
@@ -17,10 +17,13 @@ def absence_based(rule: Rule) -> bool:
     return any(leaf.op in ABSENCE_OPERATORS for leaf in rule.leaves())
 
 
-def evaluate_rule(rule: Rule, facts: dict[str, Any]) -> Finding:
-    result, trace = evaluate_rule_condition(rule, facts)
-    read = [path for leaf in rule.leaves() for path in (leaf.fact, leaf.value_fact) if path]
-    gathered = gather(facts, cited_paths(rule.evidence, read))
+def evaluate_rule(
+    rule: Rule, facts: dict[str, Any], citations: Citations | None = None
+) -> Finding:
+    """``citations`` (built on ``facts``) shares path walks and cited values across rules."""
+    cache = citations if citations is not None else Citations(facts)
+    result, trace = evaluate_rule_condition(rule, facts, cache.resolver)
+    gathered = gather(facts, rule.cited_paths, cache)
     if result == MATCH and not gathered.evidence:
         trace.append(
             "no evidence reference: the match rests on something not found"
@@ -49,4 +52,5 @@ def evaluate_rule(rule: Rule, facts: dict[str, Any]) -> Finding:
 def evaluate(ruleset: RuleSet, facts: dict[str, Any]) -> list[Finding]:
     """One finding per rule, ordered by family then id."""
     ordered = sorted(ruleset.rules, key=lambda rule: (rule.family, rule.id))
-    return [evaluate_rule(rule, facts) for rule in ordered]
+    citations = Citations(facts, Resolver(facts))
+    return [evaluate_rule(rule, facts, citations) for rule in ordered]

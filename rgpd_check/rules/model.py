@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from rgpd_check.errors import InputError
+from rgpd_check.findings.evidence import cited_paths
 
 Result = Literal["match", "no_match", "unknown"]
 MATCH: Result = "match"
@@ -92,6 +94,12 @@ class Rule:
     def leaves(self) -> list[Leaf]:
         """Leaves of ``requires`` then ``when``."""
         return [*(leaves(self.requires) if self.requires else []), *leaves(self.when)]
+
+    @cached_property
+    def cited_paths(self) -> tuple[str, ...]:
+        """Evidence paths, then every path a leaf reads: computed once, cited per finding."""
+        read = [path for leaf in self.leaves() for path in (leaf.fact, leaf.value_fact) if path]
+        return tuple(cited_paths(self.evidence, read))
 
 
 @dataclass(frozen=True, order=True)
