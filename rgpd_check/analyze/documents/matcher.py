@@ -14,6 +14,7 @@ from typing import Any
 
 from rgpd_check.analyze.documents.clauses import is_guarded, polarity, scope
 from rgpd_check.analyze.documents.document import Document
+from rgpd_check.analyze.documents.prefilter import finditer
 from rgpd_check.analyze.documents.values import EXTRACTORS, has_value
 from rgpd_check.analyze.documents.vocabulary import PatternSpec, SignalSpec
 
@@ -37,7 +38,7 @@ def occurrences(doc: Document, regex: re.Pattern[str]) -> Iterator[tuple[int, in
     """(sentence, start, end) of every match that lies inside one sentence."""
     text = doc.folded.folded
     searched: set[int] = set()
-    for match in regex.finditer(text):
+    for match in finditer(regex, text, doc.scan or text, doc.openings):
         index = doc.sentence_at(match.start())
         if index is None or index in searched:
             continue
