@@ -54,20 +54,29 @@ def _chain(facts: Any, parts: tuple[str, ...]) -> list[Any]:
     return nodes
 
 
-def refs_for(facts: Any, parts: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Refs for one concrete value: signal quotes on the way up, then the nearest list."""
-    refs: list[dict[str, Any]] = []
+def _sources(facts: Any, parts: tuple[str, ...]) -> list[tuple[bool, dict[str, Any]]]:
+    """``(is_quote, dict)`` behind each ref of one value, in ref order (see ``refs_for``)."""
+    sources: list[tuple[bool, dict[str, Any]]] = []
     for node in reversed(_chain(facts, parts)):
         if not isinstance(node, dict):
             continue
         quotes = node.get("quotes")
         if isinstance(quotes, list):
-            refs.extend(quote_ref(q) for q in quotes if isinstance(q, dict))
+            sources.extend((True, q) for q in quotes if isinstance(q, dict))
         evidence = node.get("evidence")
         if isinstance(evidence, list):
-            refs.extend(dict(ref) for ref in evidence if isinstance(ref, dict))
+            sources.extend((False, ref) for ref in evidence if isinstance(ref, dict))
             break
-    return refs
+    return sources
+
+
+def _ref(is_quote: bool, source: dict[str, Any]) -> dict[str, Any]:
+    return quote_ref(source) if is_quote else dict(source)
+
+
+def refs_for(facts: Any, parts: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Refs for one concrete value: signal quotes on the way up, then the nearest list."""
+    return [_ref(is_quote, source) for is_quote, source in _sources(facts, parts)]
 
 
 def _strip(value: Any) -> Any:
@@ -79,23 +88,32 @@ def _strip(value: Any) -> Any:
     return value
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _size(value: Any) -> int:
-    return len(json.dumps(value, ensure_ascii=False, default=str))
+    return len(_json(value))
+
+
+def _cap_list(value: list[Any], limit: int) -> list[Any]:
+    """Longest prefix whose JSON fits; each item is encoded once (``[a, b]``: ``, `` between)."""
+    size = 2  # "[]"
+    for index, item in enumerate(value):
+        size += _size(item) + (2 if index else 0)
+        if size > limit:
+            return [*value[:index], f"… ({len(value) - index} more)"]
+    return value if size <= limit else [f"… ({len(value)} more)"]
 
 
 def cap_value(value: Any, limit: int = MAX_VALUE_CHARS) -> Any:
     """Keep a cited value readable: long lists are cut with a marker, other values previewed."""
-    if _size(value) <= limit:
-        return value
     if isinstance(value, list):
-        kept: list[Any] = []
-        for item in value:
-            if _size([*kept, item]) > limit:
-                break
-            kept.append(item)
-        return [*kept, f"… ({len(value) - len(kept)} more)"]
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text[:limit] + "…"
+        return _cap_list(value, limit)
+    text = _json(value)
+    if len(text) <= limit:
+        return value
+    return (value if isinstance(value, str) else text)[:limit] + "…"
 
 
 def _key(ref: dict[str, Any]) -> str:
@@ -123,6 +141,8 @@ class Citations:
         self.resolver = resolver if resolver is not None else Resolver(facts)
         self._values: dict[tuple[str, ...], Any] = {}
         self._refs: dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]] = {}
+        # By (is_quote, id of the source dict in ``facts``): many values share ancestors.
+        self._keyed: dict[tuple[bool, int], tuple[str, dict[str, Any]]] = {}
 
     def value(self, parts: tuple[str, ...], raw: Any) -> Any:
         """The cited (stripped, capped) value; a fresh copy on every call."""
@@ -134,7 +154,16 @@ class Citations:
         """``(dedup key, ref)`` pairs; the refs are shared, copy them before handing out."""
         keyed = self._refs.get(parts)
         if keyed is None:
-            keyed = self._refs[parts] = [(_key(ref), ref) for ref in refs_for(self.facts, parts)]
+            sources = _sources(self.facts, parts)
+            keyed = self._refs[parts] = [self._keyed_ref(*source) for source in sources]
+        return keyed
+
+    def _keyed_ref(self, is_quote: bool, source: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        memo = (is_quote, id(source))
+        keyed = self._keyed.get(memo)
+        if keyed is None:
+            ref = _ref(is_quote, source)
+            keyed = self._keyed[memo] = (_key(ref), ref)
         return keyed
 
 
