@@ -70,20 +70,28 @@ def _children(node: Any, segment: str) -> list[tuple[str, Any]] | None:
     return None
 
 
+def _extend(text: str, part: str) -> str:
+    """``format_path`` of a prefix plus one part, from the prefix's text (same result)."""
+    if "." in part:
+        return f'{text}["{part}"]'
+    return f"{text}.{part}" if text else part
+
+
 def resolve(doc: Any, path: str) -> Projection:
     """Every value at ``path``; a value of the wrong shape on the way counts as absent."""
-    frontier: list[tuple[tuple[str, ...], Any]] = [((), doc)]
+    # Each frontier entry carries its display path, built as it grows (not once per hit).
+    frontier: list[tuple[tuple[str, ...], str, Any]] = [((), "", doc)]
     projection = Projection()
     for segment in split(path):
-        nxt: list[tuple[tuple[str, ...], Any]] = []
-        for prefix, node in frontier:
+        nxt: list[tuple[tuple[str, ...], str, Any]] = []
+        for prefix, text, node in frontier:
             children = _children(node, segment)
             if children is None:
-                projection.missing.append(format_path((*prefix, segment)))
+                projection.missing.append(_extend(text, segment))
             else:
-                nxt.extend(((*prefix, key), value) for key, value in children)
+                nxt.extend(((*prefix, key), _extend(text, key), value) for key, value in children)
         frontier = nxt
-    projection.found = [Hit(format_path(parts), value, parts) for parts, value in frontier]
+    projection.found = [Hit(text, value, parts) for parts, text, value in frontier]
     return projection
 
 
