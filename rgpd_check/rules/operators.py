@@ -21,8 +21,23 @@ class TypeMismatch(Exception):
     """The fact or the value has a type the operator cannot compare."""
 
 
+# Exact JSON types, looked up before the isinstance chain (subclasses still take the chain).
+_KINDS: dict[type, str] = {
+    type(None): "null",
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    str: "string",
+    list: "list",
+    dict: "map",
+}
+
+
 def kind(value: Any) -> str:
     """JSON-ish type name, with bool kept apart from numbers."""
+    known = _KINDS.get(type(value))
+    if known is not None:
+        return known
     if value is None:
         return "null"
     if isinstance(value, bool):
