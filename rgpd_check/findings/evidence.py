@@ -19,6 +19,10 @@ MAX_REFS = 25
 MAX_FACTS = 50
 MAX_VALUE_CHARS = 1000
 
+# What ``json.dumps(..., ensure_ascii=False, default=str)`` builds on every call, built once.
+_VALUE_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_KEY_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
 
 @dataclass
 class Gathered:
@@ -89,7 +93,7 @@ def _strip(value: Any) -> Any:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _VALUE_ENCODER.encode(value)
 
 
 def _size(value: Any) -> int:
@@ -117,7 +121,7 @@ def cap_value(value: Any, limit: int = MAX_VALUE_CHARS) -> Any:
 
 
 def _key(ref: dict[str, Any]) -> str:
-    return json.dumps(ref, sort_keys=True, ensure_ascii=False, default=str)
+    return _KEY_ENCODER.encode(ref)
 
 
 def _copy(value: Any) -> Any:
