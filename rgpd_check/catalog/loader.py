@@ -11,7 +11,6 @@ import datetime as dt
 import difflib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,20 +31,9 @@ from rgpd_check.catalog.vocabulary import (
 )
 from rgpd_check.errors import InputError
 from rgpd_check.resources import catalog_dir, package_file
-from rgpd_check.rules.yamlpos import Loc, Located, _convert, load_located
+from rgpd_check.rules.yamlpos import Loc, Located, LocatedProblem, _convert, load_located
 
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem in a catalog file; ``str()`` is ``file:line:col: message``."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+Problem = LocatedProblem  # one problem, as file:line:col: message
 
 
 class CatalogError(InputError):

@@ -12,7 +12,6 @@ import difflib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +29,7 @@ from rgpd_check.gate.model import (
     Waiver,
 )
 from rgpd_check.report import slugify
-from rgpd_check.rules.yamlpos import Loc, Located, load_located
+from rgpd_check.rules.yamlpos import Loc, Located, LocatedProblem, load_located
 
 AUDIENCES = ("teachers", "pupils-anonymous", "pupils-accounts")
 TOP_KEYS = ("version", "academy", "defaults", "tools")
@@ -71,17 +70,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _FINDING = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem in the list; ``str()`` is ``file:line:col: message``."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+Problem = LocatedProblem  # one problem, as file:line:col: message
 
 
 class ApprovedListError(InputError):

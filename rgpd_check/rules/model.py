@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from rgpd_check.errors import InputError
 from rgpd_check.findings.evidence import cited_paths
+from rgpd_check.rules.yamlpos import LocatedProblem
 
 Result = Literal["match", "no_match", "unknown"]
 MATCH: Result = "match"
@@ -102,17 +103,7 @@ class Rule:
         return tuple(cited_paths(self.evidence, read))
 
 
-@dataclass(frozen=True, order=True)
-class RuleError:
-    """One problem in a rule file; ``str()`` is ``file:line:col: message``."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+RuleError = LocatedProblem  # one problem, as file:line:col: message
 
 
 class RuleLoadError(InputError):

@@ -14,6 +14,23 @@ import yaml
 Loc = tuple[str | int, ...]
 
 
+@dataclass(frozen=True, order=True)
+class LocatedProblem:
+    """One problem in a hand-written YAML file; ``str()`` is ``file:line:col: message``.
+
+    Shared by every loader with positions (rules, catalog, approved list): one format for
+    every error a user has to find in a file.
+    """
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
 @dataclass(frozen=True)
 class Pos:
     """1-based line and column."""
