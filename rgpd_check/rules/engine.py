@@ -17,9 +17,7 @@ def absence_based(rule: Rule) -> bool:
     return any(leaf.op in ABSENCE_OPERATORS for leaf in rule.leaves())
 
 
-def evaluate_rule(
-    rule: Rule, facts: dict[str, Any], citations: Citations | None = None
-) -> Finding:
+def evaluate_rule(rule: Rule, facts: dict[str, Any], citations: Citations | None = None) -> Finding:
     """``citations`` (built on ``facts``) shares path walks and cited values across rules."""
     cache = citations if citations is not None else Citations(facts)
     result, trace = evaluate_rule_condition(rule, facts, cache.resolver)
