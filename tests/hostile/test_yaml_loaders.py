@@ -174,14 +174,10 @@ def test_the_valid_documents_load(folder: Path, kind: str) -> None:
     LOADERS[kind](folder, _dump(VALID[kind]))
 
 
-# Examples these tests found in the loaders, kept as regressions. One is still open (reported):
-KNOWLEDGE_DATE = "knowledge/_loading.py lets ValueError escape for an impossible date"
+# Examples these tests found in the loaders (all fixed since), kept as regressions.
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param(k, marks=pytest.mark.xfail(reason=KNOWLEDGE_DATE)) if k == "knowledge" else k
-    for k in sorted(LOADERS)
-])
+@pytest.mark.parametrize("kind", sorted(LOADERS))
 @SETTINGS
 @given(text=RANDOM_YAML)
 def test_random_yaml_text_gives_a_clear_error(folder: Path, kind: str, text: str) -> None:
@@ -191,8 +187,6 @@ def test_random_yaml_text_gives_a_clear_error(folder: Path, kind: str, text: str
 @pytest.mark.parametrize("kind", sorted(LOADERS))
 @pytest.mark.parametrize("text", ["!!python/object:os.system : ", "? 2026-13-45", "?"])
 def test_found_examples(folder: Path, kind: str, text: str) -> None:
-    if kind == "knowledge" and "2026-13-45" in text:
-        pytest.xfail(KNOWLEDGE_DATE)
     expect_clear_error(lambda: LOADERS[kind](folder, text))
 
 
