@@ -133,7 +133,7 @@ def _ruleset(options: AuditOptions) -> RuleSet:
     Batches and the CI gate evaluate many audits with the same rules; validating every rule's
     embedded tests each time would dominate their run time.
     """
-    files = [*(rules_dir() for _ in [0] if options.default_rules), *options.rules]
+    files = [*([rules_dir()] if options.default_rules else []), *options.rules]
     stamp = tuple(
         (str(path), path.stat().st_mtime_ns)
         for root in files

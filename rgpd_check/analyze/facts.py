@@ -58,7 +58,7 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
     entry_hosts = {host_of(u) for u in [*entry_urls, *entry_finals]}
 
     facts: dict[str, Any] = {"facts_version": FACTS_VERSION}
-    facts["crawl"] = _crawl_facts(bundle, pages, failures, events, entry_urls)
+    facts["crawl"] = _crawl_facts(bundle, pages, failures, events, entry_urls, len(records))
     facts["context"] = context_facts(context["audience"], context["school_level"])
     documents = document_facts(pages, failures, first_party)
     types = {str(d["url"]): str(d["type"]) for d in (documents or {}).get("items", [])}
@@ -114,6 +114,7 @@ def _crawl_facts(
     failures: list[dict[str, Any]],
     events: list[dict[str, Any]],
     entry_urls: list[str],
+    requests: int,
 ) -> dict[str, Any]:
     entry_pages = [p for p in pages if p.purpose == "entry"]
     entry_ok = [p for p in entry_pages if p.ok]
@@ -123,7 +124,7 @@ def _crawl_facts(
         "entry_urls": entry_urls,
         "pages_fetched": sum(1 for p in pages if p.ok),
         "pages_failed": len(failures),
-        "requests": sum(1 for _ in bundle.http_records()),
+        "requests": requests,  # responses already read: no second pass over the WARC
         "entry_reachable": bool(entry_ok),
         "complete": bool(entry_ok)
         and len(entry_ok) == len(entry_urls)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rgpd_check.analyze.domains import registrable_domain
-
 _STATUS_ORDER = ("ok", "no_answer", "nxdomain", "servfail", "timeout", "error")
 
 
@@ -48,9 +46,3 @@ def dns_facts(entries: Iterable[dict[str, Any]], resolver: str | None) -> dict[s
     if resolver:
         facts["resolver"] = resolver
     return facts
-
-
-def first_party_domains(urls: Iterable[str]) -> set[str]:
-    from rgpd_check.analyze.domains import host_of
-
-    return {registrable_domain(host_of(u)) for u in urls if host_of(u)}
