@@ -6,7 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rgpd_check.analyze.documents.normalize import Folded, fold
-from rgpd_check.analyze.documents.prefilter import scan_text
+from rgpd_check.analyze.documents.prefilter import LiteralIndex, scan_text
 from rgpd_check.analyze.documents.segment import Sentence, segment
 from rgpd_check.analyze.documents.vocabulary import Vocabulary
 
@@ -22,8 +22,7 @@ class Document:
     vocab: Vocabulary
     fstarts: list[int] = field(default_factory=list)
     fends: list[int] = field(default_factory=list)
-    scan: str = ""  # folded text for literal look-ups (see prefilter)
-    openings: dict[str, list[int]] = field(default_factory=dict)  # literal -> its positions
+    literals: LiteralIndex = field(default_factory=lambda: LiteralIndex(""))  # see prefilter
 
     @classmethod
     def build(cls, text: str, lang: str | None, vocab: Vocabulary) -> Document:
@@ -33,7 +32,7 @@ class Document:
         doc = cls(text, folded, sentences, lang, vocab)
         doc.fstarts = [folded.to_folded[s.start] for s in sentences]
         doc.fends = [folded.to_folded[s.end] for s in sentences]
-        doc.scan = scan_text(folded.folded)
+        doc.literals = LiteralIndex(scan_text(folded.folded))
         return doc
 
     def ftext(self, index: int) -> str:

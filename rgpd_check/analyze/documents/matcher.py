@@ -14,7 +14,7 @@ from typing import Any
 
 from rgpd_check.analyze.documents.clauses import is_guarded, polarity, scope
 from rgpd_check.analyze.documents.document import Document
-from rgpd_check.analyze.documents.prefilter import finditer
+from rgpd_check.analyze.documents.prefilter import finditer, plan
 from rgpd_check.analyze.documents.values import EXTRACTORS, has_value
 from rgpd_check.analyze.documents.vocabulary import PatternSpec, SignalSpec
 
@@ -36,9 +36,13 @@ class Hit:
 
 def occurrences(doc: Document, regex: re.Pattern[str]) -> Iterator[tuple[int, int, int]]:
     """(sentence, start, end) of every match that lies inside one sentence."""
+    required = plan(regex).required
+    if required is not None:
+        yield from _in_sentences(doc, regex, _sentences_with(doc, required))
+        return
     text = doc.folded.folded
     searched: set[int] = set()
-    for match in finditer(regex, text, doc.scan or text, doc.openings):
+    for match in finditer(regex, text, doc.literals):
         index = doc.sentence_at(match.start())
         if index is None or index in searched:
             continue
@@ -47,13 +51,30 @@ def occurrences(doc: Document, regex: re.Pattern[str]) -> Iterator[tuple[int, in
             continue
         last = doc.sentence_at(max(match.start(), match.end() - 1))
         last = index if last is None else last
-        for i in range(index, last + 1):
-            if i in searched:
-                continue
-            searched.add(i)
-            base = doc.fstarts[i]
-            for inner in regex.finditer(doc.ftext(i)):
-                yield i, base + inner.start(), base + inner.end()
+        todo = [i for i in range(index, last + 1) if i not in searched]
+        searched.update(todo)
+        yield from _in_sentences(doc, regex, todo)
+
+
+def _sentences_with(doc: Document, literals: tuple[tuple[str, bool], ...]) -> list[int]:
+    """Sentences in which one of ``literals`` starts (a match lies inside one sentence)."""
+    found: set[int] = set()
+    for literal, ends_word in literals:
+        starts = doc.literals.ends_word(literal) if ends_word else doc.literals.starts(literal)
+        for position in starts:
+            index = doc.sentence_at(position)
+            if index is not None:
+                found.add(index)
+    return sorted(found)
+
+
+def _in_sentences(
+    doc: Document, regex: re.Pattern[str], indexes: list[int]
+) -> Iterator[tuple[int, int, int]]:
+    for i in indexes:
+        base = doc.fstarts[i]
+        for inner in regex.finditer(doc.ftext(i)):
+            yield i, base + inner.start(), base + inner.end()
 
 
 _LIST_MARKER = re.compile(r"^\W{0,3}(\(?[a-z0-9]{1,3}[.)]\s)?")

@@ -1,18 +1,27 @@
-"""Run a pattern only where one of its literal openings occurs, with ``finditer``'s results.
+"""Run a pattern only where it can match, with exactly ``finditer``'s results.
 
 Scanning a 100 KB document with each of the ~140 vocabulary patterns dominated reading time.
 Most patterns open with a list of words (``\\b(share|sell|…)``): every match must start with
-one of them. Finding those words with ``str.find`` and trying the pattern only there (in
-order, resuming after each match) returns exactly what ``finditer`` returns, because
-``search`` is nothing but ``match`` tried at each position in turn, and ``match`` at a
-position still sees the text before it (``\\b``, look-behinds). Patterns whose opening cannot
-be reduced to selective literals keep the plain scan.
+one of them. Finding those words and trying the pattern only there (in order, resuming after
+each match) returns exactly what ``finditer`` returns, because ``search`` is nothing but
+``match`` tried at each position in turn, and ``match`` at a position still sees the text
+before it (``\\b``, look-behinds).
+
+Openings are found through an index of the document's words when the pattern opens on a word
+boundary (one dictionary look-up instead of a scan of the whole text per opening), with
+``str.find`` otherwise. A pattern whose opening is not selective (``\\b[a-z][\\w.-]*, (inc|
+llc|…)``) may still contain a mandatory group of literals further on (``required``): the
+matcher then runs it only on the sentences where one of those occurs. Patterns without either
+keep the plain scan.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 try:  # Python >= 3.11
@@ -25,6 +34,8 @@ except ImportError:  # pragma: no cover
 _MIN_LENGTH = 2
 _MAX_PREFIXES = 400
 _MAX_CLASS = 12
+_MAX_REQUIRED = 8  # longer required literals only cost more scans
+_MAX_LITERALS = 100  # one scan each: beyond, the plain scan is as cheap
 
 # Characters that IGNORECASE equates with an ASCII letter although str.lower() does not
 # (checked over every code point): mapped one to one, so positions do not move.
@@ -32,8 +43,9 @@ _IGNORECASE_FIXES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 _STOP: tuple[frozenset[str], bool] = (frozenset({""}), False)
 _ZERO: tuple[frozenset[str], bool] = (frozenset({""}), True)
-
-_CACHE: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+_WORD_START = "\x00"  # zero-width mark: the opening follows a ``\\b``
+_BOUNDARY: tuple[frozenset[str], bool] = (frozenset({_WORD_START}), True)
+_WORD = re.compile(r"\w+")
 
 
 def scan_text(folded: str) -> str:
@@ -54,7 +66,9 @@ def _item(op: Any, av: Any) -> tuple[frozenset[str], bool]:
     if op is c.LITERAL:
         char = _char(av)
         return (frozenset({char}), True) if char is not None else _STOP
-    if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+    if op is c.AT:
+        return _BOUNDARY if av is c.AT_BOUNDARY else _ZERO
+    if op in (c.ASSERT, c.ASSERT_NOT):
         return _ZERO  # zero width: skipping it only widens the candidates
     if op is c.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
@@ -115,6 +129,11 @@ def _seq(items: Any) -> tuple[frozenset[str], bool]:
     return openings, True
 
 
+def _split(opening: str) -> tuple[str, bool]:
+    """(literal, whether it must start a word): a boundary mark counts only in front."""
+    return opening.replace(_WORD_START, ""), opening.startswith(_WORD_START)
+
+
 def _selective(opening: str) -> bool:
     """Rare enough to be worth looking for: two characters, or one that is not alphanumeric."""
     return len(opening) >= _MIN_LENGTH or (len(opening) == 1 and not opening.isalnum())
@@ -129,22 +148,96 @@ def _minimal(openings: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Where a pattern can match: its openings, or failing that literals it must contain."""
+
+    openings: tuple[tuple[str, bool], ...] | None  # (literal, must start a word)
+    required: Required | None = None
+
+
+def _openings(found: frozenset[str]) -> tuple[tuple[str, bool], ...] | None:
+    split = {_split(o) for o in found}
+    if not split or not all(_selective(literal) for literal, _word in split):
+        return None
+    anywhere = _minimal(frozenset(literal for literal, word in split if not word))
+    at_word = _minimal(frozenset(literal for literal, word in split if word))
+    at_word = tuple(o for o in at_word if not any(o.startswith(a) for a in anywhere))
+    return tuple((o, False) for o in anywhere) + tuple((o, True) for o in at_word)
+
+
+Required = tuple[tuple[str, bool], ...]  # (literal, must end a word)
+
+
+def _score(literals: Required) -> int:
+    """How rare the least rare literal is: its visible characters, two more if it ends a word."""
+    return min(len(literal.replace(" ", "")) + 2 * end for literal, end in literals)
+
+
+def _minimal_required(literals: set[tuple[str, bool]]) -> Required:
+    """Drop literals found wherever a shorter one is (one that need not end a word)."""
+    covering = _minimal(frozenset(literal for literal, end in literals if not end))
+    return tuple(
+        sorted(
+            (literal, end)
+            for literal, end in literals
+            if (literal in covering and not end) or not any(literal.startswith(c) for c in covering)
+        )
+    )
+
+
+def _required(items: Any) -> Required | None:
+    """The most selective set of literals one of which every match contains.
+
+    Every match ends with a match of each tail ``items[k:]`` of the sequence, and that tail
+    starts with one of its openings; an alternation in the sequence needs one set per branch.
+    """
+    candidates: list[Required] = []
+    for op, av in items:
+        if op is _sre_constants.BRANCH:
+            branches = [_required(list(alternative)) for alternative in av[1]]
+            if all(b is not None for b in branches):
+                candidates.append(_minimal_required({lit for b in branches if b for lit in b}))
+    for k in range(len(items)):
+        literals: set[tuple[str, bool]] = set()
+        for opening in _seq(items[k:])[0]:
+            literal, _mark, rest = opening.lstrip(_WORD_START).partition(_WORD_START)
+            ends_word = bool(_mark) and literal[-1:].isalnum()  # "\\b" after a letter
+            if len(literal) > _MAX_REQUIRED:  # a prefix of a required literal is required
+                literal, ends_word = literal[:_MAX_REQUIRED], False
+            literals.add((literal, ends_word))
+        if literals and all(_selective(literal) for literal, _end in literals):
+            candidates.append(_minimal_required(literals))
+    candidates = [c for c in candidates if len(c) <= _MAX_LITERALS]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: (_score(c), -len(c)))
+    return best if _score(best) >= 4 else None
+
+
+@lru_cache(maxsize=4096)
+def plan(regex: re.Pattern[str]) -> Plan:
+    """How to pre-filter ``regex`` (only case-insensitive patterns: the text is folded)."""
+    if not regex.flags & re.IGNORECASE:
+        return Plan(None)
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        low, _high = parsed.getwidth()
+        found, _whole = _seq(parsed)
+    except Exception:  # noqa: BLE001 - an unparsable pattern only costs speed
+        return Plan(None)
+    openings = _openings(found) if low > 0 else None
+    if openings is not None:
+        return Plan(openings)
+    return Plan(None, _required(list(parsed)))
+
+
 def literal_openings(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     """Literals one of which starts every match of ``regex``, or None when unknown."""
-    if regex in _CACHE:
-        return _CACHE[regex]
-    result: tuple[str, ...] | None = None
-    if regex.flags & re.IGNORECASE:
-        try:
-            parsed = _sre_parse.parse(regex.pattern, regex.flags)
-            low, _high = parsed.getwidth()
-            found, _whole = _seq(parsed)
-        except Exception:  # noqa: BLE001 - an unparsable opening only costs speed
-            found, low = frozenset(), 0
-        if low > 0 and found and all(_selective(o) for o in found):
-            result = _minimal(found)
-    _CACHE[regex] = result
-    return result
+    openings = plan(regex).openings
+    if openings is None:
+        return None
+    return _minimal(frozenset(literal for literal, _word in openings))
 
 
 def positions(scan: str, opening: str) -> list[int]:
@@ -158,26 +251,76 @@ def positions(scan: str, opening: str) -> list[int]:
     return found
 
 
+class LiteralIndex:
+    """Where literals occur in one document's scan text, looked up once and kept."""
+
+    def __init__(self, scan: str) -> None:
+        self.scan = scan
+        self._found: dict[tuple[str, bool], list[int]] = {}
+        self._words: dict[str, list[int]] | None = None
+        self._sorted: list[str] = []
+
+    def _word_index(self) -> dict[str, list[int]]:
+        if self._words is None:
+            words: dict[str, list[int]] = {}
+            for match in _WORD.finditer(self.scan):
+                words.setdefault(match.group(), []).append(match.start())
+            self._words = words
+            self._sorted = sorted(words)
+        return self._words
+
+    def starts(self, literal: str, at_word: bool = False) -> list[int]:
+        """Sorted starts of ``literal`` (only those that start a word when ``at_word``)."""
+        key = (literal, at_word)
+        found = self._found.get(key)
+        if found is None:
+            head = _WORD.match(literal)
+            if at_word and head is not None:
+                found = self._word_starts(literal, head.group())
+            else:
+                found = positions(self.scan, literal)
+            self._found[key] = found
+        return found
+
+    def ends_word(self, literal: str) -> list[int]:
+        """Starts of ``literal`` where it is not followed by a word character."""
+        scan, size = self.scan, len(literal)
+        return [
+            p
+            for p in self.starts(literal)
+            if p + size >= len(scan) or not _WORD.match(scan, p + size)
+        ]
+
+    def _word_starts(self, literal: str, head: str) -> list[int]:
+        """A word start is a token start of ``\\w+``, exactly where ``\\b\\w`` holds."""
+        words = self._word_index()
+        if len(head) < len(literal):  # the literal goes on after its first word
+            startswith = self.scan.startswith
+            return [p for p in words.get(head, ()) if startswith(literal, p)]
+        found: list[int] = []
+        keys = self._sorted
+        i = bisect_left(keys, head)
+        while i < len(keys) and keys[i].startswith(head):
+            found += words[keys[i]]
+            i += 1
+        found.sort()
+        return found
+
+
 def finditer(
     regex: re.Pattern[str],
     text: str,
-    scan: str,
-    cache: dict[str, list[int]] | None = None,
+    scan: str | LiteralIndex,
 ) -> Iterator[re.Match[str]]:
     """The matches of ``regex.finditer(text)``, trying the pattern only at its openings."""
-    openings = literal_openings(regex)
+    openings = plan(regex).openings
     if openings is None:
         yield from regex.finditer(text)
         return
+    index = scan if isinstance(scan, LiteralIndex) else LiteralIndex(scan)
     starts: set[int] = set()
-    for opening in openings:
-        if cache is not None:
-            found = cache.get(opening)
-            if found is None:
-                found = cache[opening] = positions(scan, opening)
-        else:
-            found = positions(scan, opening)
-        starts.update(found)
+    for literal, at_word in openings:
+        starts.update(index.starts(literal, at_word))
     resume = 0
     match = regex.match
     for start in sorted(starts):

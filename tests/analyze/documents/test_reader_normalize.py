@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rgpd_check.analyze.documents.normalize import fold, fold_pattern
+from rgpd_check.analyze.documents.normalize import fold, fold_pattern, fold_slow
 
 
 def test_fold_plain_forms() -> None:
@@ -32,3 +32,17 @@ def test_every_folded_span_maps_inside_the_text(text: str) -> None:
     for start in range(len(folded.folded)):
         o_start, o_end = folded.original_span(start, start + 1)
         assert 0 <= o_start < o_end <= len(text)
+
+
+_ALPHABET = " \n\t\u00a0\u00ad\u200bAaBbZzÉéèœŒ’–…ßİıſ.,(dpo)가"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_fast_fold_is_the_reference_fold(text: str) -> None:
+    assert fold(text) == fold_slow(text)
+
+
+def test_fast_fold_on_a_long_mixed_text() -> None:
+    text = "L\u2019H\u00e9bergeur  theAgreement\n\n\u00ad x \u0152uvre \u2026 " * 500
+    assert fold(text) == fold_slow(text)

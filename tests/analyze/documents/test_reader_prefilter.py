@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from rgpd_check.analyze.documents.document import Document
+from rgpd_check.analyze.documents.matcher import occurrences
 from rgpd_check.analyze.documents.normalize import fold
-from rgpd_check.analyze.documents.prefilter import finditer, literal_openings, scan_text
+from rgpd_check.analyze.documents.prefilter import (
+    LiteralIndex,
+    finditer,
+    literal_openings,
+    plan,
+    scan_text,
+)
 from rgpd_check.analyze.documents.vocabulary import load_vocabulary
 
 DOCS = Path(__file__).resolve().parents[2] / "corpus" / "dev" / "docs"
@@ -38,11 +46,53 @@ def test_most_vocabulary_patterns_have_literal_openings() -> None:
 
 @pytest.mark.parametrize("text", _texts(), ids=lambda t: t[:20])
 def test_same_matches_as_finditer(text: str) -> None:
-    scan = scan_text(text)
-    cache: dict[str, list[int]] = {}
+    index = LiteralIndex(scan_text(text))
     for rx in _patterns():
         expected = [m.span() for m in rx.finditer(text)]
-        assert [m.span() for m in finditer(rx, text, scan, cache)] == expected, rx.pattern
+        assert [m.span() for m in finditer(rx, text, index)] == expected, rx.pattern
+
+
+def _within_sentences(doc: Document, rx: re.Pattern[str]) -> list[tuple[int, int, int]]:
+    """What the matcher means by an occurrence: a match inside one sentence."""
+    found = []
+    for i in range(len(doc.sentences)):
+        base = doc.fstarts[i]
+        found += [(i, base + m.start(), base + m.end()) for m in rx.finditer(doc.ftext(i))]
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(DOCS.glob("*.md"))[:8], ids=lambda p: p.name)
+def test_required_literals_keep_every_sentence_match(path: Path) -> None:
+    vocab = load_vocabulary()
+    doc = Document.build(path.read_text(encoding="utf-8") + "\n" + TRICKY[2], "en", vocab)
+    patterns = [rx for rx in _patterns() if plan(rx).required is not None]
+    assert patterns, "some vocabulary patterns are filtered by required literals"
+    for rx in patterns:
+        assert sorted(occurrences(doc, rx)) == _within_sentences(doc, rx), rx.pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "required"),
+    [
+        # the legal form is a whole word somewhere after a name that can start anywhere
+        (r"\b[a-z][\w.]*,? (inc|gmbh|ag)\b", ((" ag", True), (" gmbh", True), (" inc", True))),
+        # one set per branch of an alternation
+        (r"\b\w+ (ltd)\b|\b(acme|zorg) cloud", ((" ltd", True), ("acme clo", False),
+                                                ("zorg clo", False))),
+        (r"\b\w+ (a|b)\b", None),  # too short to be worth it
+    ],
+)
+def test_required(pattern: str, required: tuple[tuple[str, bool], ...] | None) -> None:
+    assert plan(re.compile(pattern, re.IGNORECASE)).required == required
+
+
+def test_word_start_openings_are_found_through_the_word_index() -> None:
+    rx = re.compile(r"\b(act|sell)\w* (as|data)\b", re.IGNORECASE)
+    assert plan(rx).openings == (("act", True), ("sell", True))
+    text = "facts as data; it acts as x, actsas, sells data, resells data"
+    index = LiteralIndex(scan_text(text))
+    assert [m.group() for m in finditer(rx, text, index)] == ["acts as", "sells data"]
+    assert index.starts("act", at_word=True) == [18, 29]  # "acts as", "actsas"; not "facts"
 
 
 @pytest.mark.parametrize(
@@ -63,3 +113,9 @@ def test_ignorecase_look_alikes_are_found() -> None:
     rx = re.compile(r"\bsell\b", re.IGNORECASE)
     text = "we ſell it"
     assert [m.span() for m in finditer(rx, text, scan_text(text))] == [(3, 7)]
+
+
+def test_ends_word_keeps_only_whole_words() -> None:
+    index = LiteralIndex("an ag, the page, ag")
+    assert index.ends_word("ag") == [3, 17]
+
