@@ -8,9 +8,11 @@ gives a table by country, France's row is the value and the whole table is kept.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rgpd_check.analyze.documents.document import Document
+from rgpd_check.analyze.documents.matcher import occurrences
 
 _MIN, _MAX = 8, 21
 _country_rx: dict[int, re.Pattern[str]] = {}
@@ -45,20 +47,24 @@ def _countries(doc: Document) -> re.Pattern[str]:
             key=len,
             reverse=True,
         )
-        _country_rx[key] = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+        _country_rx[key] = re.compile(  # the text is folded: IGNORECASE lets it be pre-filtered
+            r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE
+        )
     return _country_rx[key]
+
+
+def _sentences_with(doc: Document, *regexes: re.Pattern[str]) -> list[int]:
+    """Sentences where one of ``regexes`` matches: one pass over the document each."""
+    return sorted({index for rx in regexes for index, _s, _e in occurrences(doc, rx)})
 
 
 def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
     """(age, sentence, start, end) of every sentence that sets a minimum age."""
     ages = doc.vocab.ages
     found: list[tuple[int, int, int, int]] = []
-    for index in range(len(doc.sentences)):
+    with_age = _sentences_with(doc, ages.number.regex, *(rx.regex for rx in ages.full_age))
+    for index in with_age:
         text = doc.ftext(index)
-        if not ages.number.regex.search(text) and not any(
-            rx.regex.search(text) for rx in ages.full_age
-        ):
-            continue
         base = doc.fstarts[index]
         usage = bool(ages.usage.regex.search(text))
         coppa = bool(ages.coppa.regex.search(text))
@@ -95,7 +101,8 @@ def _rows(doc: Document) -> list[tuple[int, str, int]]:
     countries = _countries(doc)
     places = doc.vocab.places
     rows: list[tuple[int, str, int]] = []
-    for index, sentence in enumerate(doc.sentences):
+    for index in _sentences_with(doc, doc.vocab.ages.number.regex):
+        sentence = doc.sentences[index]
         text = doc.ftext(index)
         if len(text) > 100 or sentence.is_heading:
             continue
@@ -151,7 +158,8 @@ def _table(doc: Document) -> tuple[dict[str, int], list[int]] | None:
         context += " " + doc.heading_text(first)
         if ages.table_cue.regex.search(context):
             return {code: value for _, code, value in run}, [i for i, _, _ in run]
-    for index in range(len(doc.sentences)):
+    named = Counter(index for index, _s, _e in occurrences(doc, _countries(doc)))
+    for index in sorted(i for i, count in named.items() if count >= 2):  # two countries
         pairs = _inline_pairs(doc, index)
         if len(pairs) >= 2 and ages.table_cue.regex.search(doc.ftext(index)):
             return pairs, [index]

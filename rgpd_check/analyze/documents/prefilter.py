@@ -44,6 +44,7 @@ _IGNORECASE_FIXES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 _STOP: tuple[frozenset[str], bool] = (frozenset({""}), False)
 _ZERO: tuple[frozenset[str], bool] = (frozenset({""}), True)
 _WORD_START = "\x00"  # zero-width mark: the opening follows a ``\\b``
+_DIGIT = "\x01"  # mark: any decimal digit (``\\d``), looked up as words that start with one
 _BOUNDARY: tuple[frozenset[str], bool] = (frozenset({_WORD_START}), True)
 _WORD = re.compile(r"\w+")
 
@@ -84,6 +85,8 @@ def _item(op: Any, av: Any) -> tuple[frozenset[str], bool]:
             full = full and whole
         return frozenset(options), full
     if op is c.IN:
+        if list(av) == [(c.CATEGORY, c.CATEGORY_DIGIT)]:
+            return frozenset({_DIGIT}), False
         chars: set[str] = set()
         for sub_op, sub_av in av:
             if sub_op is c.LITERAL:
@@ -130,12 +133,22 @@ def _seq(items: Any) -> tuple[frozenset[str], bool]:
 
 
 def _split(opening: str) -> tuple[str, bool]:
-    """(literal, whether it must start a word): a boundary mark counts only in front."""
-    return opening.replace(_WORD_START, ""), opening.startswith(_WORD_START)
+    """(literal, whether it must start a word): a boundary mark counts only in front.
+
+    A digit mark ends the literal; alone at a word start it stands for "a word that starts
+    with a digit" (``\\b\\d``), and anywhere else it leaves nothing to look for.
+    """
+    literal = opening.replace(_WORD_START, "")
+    at_word = opening.startswith(_WORD_START)
+    if _DIGIT in literal:
+        literal = literal[: literal.index(_DIGIT)] or (_DIGIT if at_word else "")
+    return literal, at_word
 
 
 def _selective(opening: str) -> bool:
     """Rare enough to be worth looking for: two characters, or one that is not alphanumeric."""
+    if opening == _DIGIT:
+        return True  # only ever at a word start (see ``_split``)
     return len(opening) >= _MIN_LENGTH or (len(opening) == 1 and not opening.isalnum())
 
 
@@ -156,12 +169,19 @@ class Plan:
     required: Required | None = None
 
 
+def _first_word(literal: str) -> str:
+    head = _WORD.match(literal)
+    return literal if head is None else literal[: head.end() + 1]
+
+
 def _openings(found: frozenset[str]) -> tuple[tuple[str, bool], ...] | None:
     split = {_split(o) for o in found}
     if not split or not all(_selective(literal) for literal, _word in split):
         return None
     anywhere = _minimal(frozenset(literal for literal, word in split if not word))
-    at_word = _minimal(frozenset(literal for literal, word in split if word))
+    # A word-start literal is looked up by its first word: what follows that word's next
+    # character only multiplies the look-ups ("acts as a", "acts as the"… → "acts ").
+    at_word = _minimal(frozenset(_first_word(literal) for literal, word in split if word))
     at_word = tuple(o for o in at_word if not any(o.startswith(a) for a in anywhere))
     return tuple((o, False) for o in anywhere) + tuple((o, True) for o in at_word)
 
@@ -203,6 +223,8 @@ def _required(items: Any) -> Required | None:
         for opening in _seq(items[k:])[0]:
             literal, _mark, rest = opening.lstrip(_WORD_START).partition(_WORD_START)
             ends_word = bool(_mark) and literal[-1:].isalnum()  # "\\b" after a letter
+            if _DIGIT in literal:
+                literal, ends_word = literal[: literal.index(_DIGIT)], False
             if len(literal) > _MAX_REQUIRED:  # a prefix of a required literal is required
                 literal, ends_word = literal[:_MAX_REQUIRED], False
             literals.add((literal, ends_word))
@@ -275,12 +297,20 @@ class LiteralIndex:
         found = self._found.get(key)
         if found is None:
             head = _WORD.match(literal)
-            if at_word and head is not None:
+            if literal == _DIGIT:
+                found = self._digit_words() if at_word else []
+            elif at_word and head is not None:
                 found = self._word_starts(literal, head.group())
             else:
                 found = positions(self.scan, literal)
             self._found[key] = found
         return found
+
+    def _digit_words(self) -> list[int]:
+        """Starts of the words that start with a decimal digit (what ``\\b\\d`` can match)."""
+        words = self._word_index()
+        found = [p for word, starts in words.items() if word[0].isdecimal() for p in starts]
+        return sorted(found)
 
     def ends_word(self, literal: str) -> list[int]:
         """Starts of ``literal`` where it is not followed by a word character."""

@@ -99,7 +99,8 @@ def test_word_start_openings_are_found_through_the_word_index() -> None:
     ("pattern", "openings"),
     [
         (r"\b(share|shares|sell\w*) data", ("sell", "share")),  # sell\w* stops the opening
-        (r"\b(a|the) dpa\b|\(.?dpa.?\)", ("(", "a dpa", "the dpa")),
+        # word-start openings are looked up by their first word and the character after it
+        (r"\b(a|the) dpa\b|\(.?dpa.?\)", ("(", "a ", "the ")),
         (r"[\w.-]*@x", None),  # may start anywhere
         (r"\b(ne|n)\b", None),  # one letter is not selective
         (r"(?-i:Data)", None),  # local flags are not followed
@@ -119,3 +120,13 @@ def test_ends_word_keeps_only_whole_words() -> None:
     index = LiteralIndex("an ag, the page, ag")
     assert index.ends_word("ag") == [3, 17]
 
+
+
+def test_digit_openings_are_words_that_start_with_a_digit() -> None:
+    rx = re.compile(r"\b\d{1,2} (ans|years)\b", re.IGNORECASE)
+    assert plan(rx).openings == (("\x01", True),)
+    text = "under 13 years, x13 years, 2fa, \u0663\u0663 years, 16 ans"
+    index = LiteralIndex(scan_text(text))
+    expected = [m.span() for m in rx.finditer(text)]
+    assert [m.span() for m in finditer(rx, text, index)] == expected
+    assert len(expected) == 3  # Arabic-Indic digits are digits too
