@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -155,9 +156,18 @@ def audit(urls: list[str], out_dir: Path, options: AuditOptions | None = None) -
 
 
 async def audit_async(
-    urls: list[str], out_dir: Path, options: AuditOptions | None = None
+    urls: list[str],
+    out_dir: Path,
+    options: AuditOptions | None = None,
+    *,
+    analysis: Executor | None = None,
 ) -> AuditResult:
-    """:func:`audit` inside a running event loop, so a batch audits several tools at once."""
+    """:func:`audit` inside a running event loop, so a batch audits several tools at once.
+
+    ``analysis`` runs the pure, CPU-bound part (evidence → facts → report) off the event
+    loop: a thread keeps the other audits' requests and polite waits on time, a process pool
+    also uses the other cores. Without it the analysis runs in the loop (one audit alone).
+    """
     options = options or AuditOptions()
     if options.lang not in LANGS:
         raise InputError(f"langue inconnue / unknown language: {options.lang}")
@@ -222,11 +232,21 @@ async def audit_async(
     writer.close(
         status="complete", not_collected=outcome.not_collected, rules_version=ruleset.version
     )
-    result = _evaluate_stored(out_dir, options, ruleset, policy)
+    if analysis is None:
+        result = _evaluate_stored(out_dir, options, ruleset, policy)
+    else:
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(analysis, _evaluate_in_worker, out_dir, options)
     result.collected = (
         outcome.responses > 0 and result.facts.get("crawl", {}).get("requests", 0) > 0
     )
     return result
+
+
+def _evaluate_in_worker(out_dir: Path, options: AuditOptions) -> AuditResult:
+    """The analysis of a stored audit, from picklable arguments only (thread or process)."""
+    policy = load_policy(options.policy) if options.policy else None
+    return _evaluate_stored(out_dir, options, _ruleset(options), policy)
 
 
 def evaluate(out_dir: Path, options: AuditOptions | None = None) -> AuditResult:

@@ -103,6 +103,14 @@ def catalog_validate(catalog_dir: Path | None) -> None:
     help="Outils audités en même temps / tools audited at once.",
 )
 @option(
+    "--processes",
+    type=click.IntRange(0, 64),
+    default=0,
+    show_default=True,
+    help="Analyser les preuves dans N processus (plusieurs cœurs, ~100 Mo chacun ; 0 : un fil"
+    " d'exécution) / analyse evidence in N processes (several cores, ~100 MB each; 0: a thread).",
+)
+@option(
     "--only",
     multiple=True,
     metavar="ID",
@@ -181,6 +189,7 @@ def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opt
     )
     options = BatchOptions(
         jobs=opts["jobs"],
+        processes=opts["processes"],
         only=tuple(opts["only"]),
         since=since,
         audit=base,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -93,6 +93,11 @@ def load_vocabulary() -> Vocabulary:
 
 def guess(url: str, *, link_text: str = "", rel: str = "", title: str = "") -> DocumentGuess | None:
     """Best document type for a link or page, or None when nothing matches."""
+    return _guess(url, link_text, rel, title)
+
+
+@lru_cache(maxsize=16_384)  # menus and footers repeat the same links on every page
+def _guess(url: str, link_text: str, rel: str, title: str) -> DocumentGuess | None:
     vocabulary = load_vocabulary()
     weights = vocabulary.weights
     folded_text = fold(link_text)

@@ -29,6 +29,7 @@ from rgpd_check.catalog.lock import batch_lock
 from rgpd_check.catalog.model import Tool
 from rgpd_check.cli import main
 from rgpd_check.collect.crawler import CrawlOptions
+from rgpd_check.errors import InputError
 from tests.catalog.fakes import write_tool
 from tests.helpers import cli_network_args, net_options
 from tests.testweb.model import Route, Site
@@ -283,3 +284,39 @@ def test_batch_survives_a_fifth_of_faulty_tools_and_every_tool_gets_a_report(
         if tool_id in faults:
             assert report["level"] == "a-verifier", tool_id
             assert report["collection"]["failures"], tool_id
+
+
+def test_analysis_in_worker_processes_gives_the_same_reports(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    """`--processes N` moves the pure analysis to spawned interpreters: same verdicts."""
+    add_tool_site(testweb, "gamma.test")
+    add_tool_site(testweb, "delta.test")
+    cat = tmp_path / "catalog"
+    write_tool(cat, "gamma", url=testweb.url("gamma.test"), documents=False)
+    write_tool(cat, "delta", url=testweb.url("delta.test"), documents=False)
+    catalog = load_catalog(cat)
+    reports: dict[int, dict[str, dict[str, object]]] = {}
+    for processes in (0, 2):
+        out = tmp_path / f"reports-{processes}"
+        options = BatchOptions(jobs=2, processes=processes, audit=base_options(testweb))
+        result = audit_catalog(catalog, out, options)
+        assert {o.status for o in result.outcomes} == {AUDITED}
+        reports[processes] = {
+            tool: json.loads((layout.latest(out, tool).path / "report.json").read_text())  # type: ignore[union-attr]
+            for tool in ("gamma", "delta")
+        }
+    for tool in ("gamma", "delta"):
+        thread, process = reports[0][tool], reports[2][tool]
+        assert thread["findings"]
+        assert process["level"] == thread["level"]
+        assert [f["rule"] for f in process["findings"]] == [  # type: ignore[union-attr]
+            f["rule"] for f in thread["findings"]  # type: ignore[union-attr]
+        ]
+
+
+def test_negative_processes_is_a_clear_error(tmp_path: Path) -> None:
+    cat = tmp_path / "catalog"
+    write_tool(cat, "one", url="https://one.test/", documents=False)
+    with pytest.raises(InputError, match="processes"):
+        audit_catalog(load_catalog(cat), tmp_path / "r", BatchOptions(processes=-1))
