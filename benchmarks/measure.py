@@ -119,6 +119,55 @@ def _resolve(dotted: str) -> Any:
             return None
 
 
+class TreeMemory:
+    """Peak of the summed resident memory of this process and its descendants (sampled from
+    /proc), so worker processes count; ``exclude`` drops a subtree (the simulated web)."""
+
+    def __init__(self, exclude: Sequence[int] = (), every: float = 0.2) -> None:
+        import threading
+
+        self.exclude = set(exclude)
+        self.every = every
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, self.sample_mb())
+            self._stop.wait(self.every)
+
+    def _pids(self) -> list[int]:
+        found, todo = [], [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            if pid in self.exclude:
+                continue
+            found.append(pid)
+            with contextlib.suppress(OSError):
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as handle:
+                        todo += [int(c) for c in handle.read().split()]
+        return found
+
+    def sample_mb(self) -> float:
+        total = 0
+        for pid in self._pids():
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        return total / 1024
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (MiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

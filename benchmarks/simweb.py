@@ -352,6 +352,12 @@ class RemoteSimWeb:
         self.info = json.loads(line)
         return self
 
+    @property
+    def pid(self) -> int:
+        """The child's process id (benchmarks leave it out of their memory figures)."""
+        assert self._process is not None
+        return self._process.pid
+
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._process is not None:
