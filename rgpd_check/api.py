@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from rgpd_check.analyze.documents.cache import ReaderCache
 from rgpd_check.analyze.domains import host_of
 from rgpd_check.analyze.facts import DEFAULT_CONTEXT, SCHOOL_LEVEL_AGES, build_facts
 from rgpd_check.classify import Classification, classify, default_policy, load_policy
@@ -63,6 +64,8 @@ class AuditOptions:
     stance: dict[str, Any] | None = None
     # Who runs the tool (catalog ``vendor.kind``: state, company…); the level policy uses it.
     operator_kind: str | None = None
+    # Folder of reader results by document content (rgpd_check.analyze.documents.cache).
+    reader_cache: Path | None = None
 
 
 @dataclass
@@ -266,7 +269,8 @@ def _evaluate_stored(
 ) -> AuditResult:
     bundle = Bundle.open(out_dir)
     context = _context(options, bundle.audit.get("context"))
-    facts = build_facts(bundle, context)
+    cache = ReaderCache(options.reader_cache) if options.reader_cache else None
+    facts = build_facts(bundle, context, reader_cache=cache)
     facts["context"].update(_context_extras(options, bundle.audit.get("context")))
     findings = evaluate_rules(ruleset, facts)
     policy = policy or default_policy()

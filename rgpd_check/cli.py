@@ -97,6 +97,13 @@ def _common_evaluation_options(func: F) -> F:
                 help="Niveau scolaire (défaut : collège) / school level (default: collège).",
             ),
             option(
+                "--reader-cache",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="Dossier où garder la lecture des documents, réutilisée tant que le texte et"
+                " le lecteur n'ont pas changé (audits de nuit) / folder keeping document readings,"
+                " reused while the text and the reader are unchanged (nightly re-audits).",
+            ),
+            option(
                 "--operator",
                 type=click.Choice(["state", "company", "association", "individual", "community"]),
                 help="Qui exploite l'outil (state : service de l'État ou de l'académie) / who "
@@ -310,6 +317,7 @@ def _evaluation_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "audience": opts["audience"],
         "school_level": opts["school_level"],
         "operator_kind": opts["operator"],
+        "reader_cache": opts["reader_cache"],
     }
 
 

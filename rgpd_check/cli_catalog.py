@@ -111,6 +111,13 @@ def catalog_validate(catalog_dir: Path | None) -> None:
     " d'exécution) / analyse evidence in N processes (several cores, ~100 MB each; 0: a thread).",
 )
 @option(
+    "--reader-cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où garder la lecture des documents, réutilisée tant que le texte et le lecteur"
+    " n'ont pas changé (audits de nuit) / folder keeping document readings, reused while the"
+    " text and the reader are unchanged (nightly re-audits).",
+)
+@option(
     "--only",
     multiple=True,
     metavar="ID",
@@ -186,6 +193,7 @@ def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opt
         policy=opts["policy"],
         ip_data=tuple(opts["ip_data"]),
         command_line=tuple(sys.argv),
+        reader_cache=opts["reader_cache"],
     )
     options = BatchOptions(
         jobs=opts["jobs"],

@@ -192,3 +192,26 @@ def test_tool_names_cannot_escape_the_output_folder(testweb: TestWeb, tmp_path: 
     testweb.add_site(Site("tool.test", pages={"/": "x"}))
     result = audit_site(testweb, [testweb.url("tool.test")], tmp_path, name="../../etc/passwd")
     assert result.report["tool"]["id"] == "etc-passwd"
+
+
+def test_a_reader_cache_gives_identical_facts_on_the_next_evaluation(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    """Nightly re-audits reuse readings of unchanged documents: same facts, byte for byte."""
+    testweb.load_sites(SITES)
+    out, cache = tmp_path / "audit", tmp_path / "cache"
+    audit_site(testweb, [testweb.url("edu-pad.test", https=True)], out, name="EduPad")
+    plain = (out / "facts.json").read_text()
+    assert api.evaluate(out, api.AuditOptions(reader_cache=cache)).facts
+    entries = sorted(cache.rglob("*.json"))
+    assert entries, "every read document is kept"
+    assert (out / "facts.json").read_text() == plain
+    stamps = [e.stat().st_mtime_ns for e in entries]
+    run = subprocess.run(
+        [sys.executable, "-m", "rgpd_check", "evaluate", str(out), "--reader-cache", str(cache)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (out / "facts.json").read_text() == plain
+    assert [e.stat().st_mtime_ns for e in sorted(cache.rglob("*.json"))] == stamps  # hits

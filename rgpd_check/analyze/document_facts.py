@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rgpd_check.analyze.discovery import DOCUMENT_TYPES, guess
+from rgpd_check.analyze.documents.cache import ReaderCache
 from rgpd_check.analyze.domains import host_of, registrable_domain
 from rgpd_check.analyze.pages import FetchedPage
 from rgpd_check.analyze.text import TEXT_NORMALISATION_VERSION, text_hash
@@ -44,7 +45,11 @@ def classify_pages(pages: list[FetchedPage]) -> dict[str, tuple[str, float, str]
 
 
 def document_facts(
-    pages: list[FetchedPage], failures: list[dict[str, Any]], first_party: set[str]
+    pages: list[FetchedPage],
+    failures: list[dict[str, Any]],
+    first_party: set[str],
+    *,
+    reader_cache: ReaderCache | None = None,
 ) -> dict[str, Any] | None:
     """The ``documents`` namespace, or None when no page at all was fetched."""
     if not any(page.ok for page in pages):
@@ -70,7 +75,7 @@ def document_facts(
         if text is not None:
             item["text_hash"] = text_hash(text)
             item["text_hash_version"] = TEXT_NORMALISATION_VERSION
-            signals, read_error = _read_signals(text, page.final_url, lang)
+            signals, read_error = _read_signals(text, page.final_url, lang, reader_cache)
             if signals is not None:
                 item["signals"] = signals
             elif read_error:
@@ -131,14 +136,18 @@ def _document_text(page: FetchedPage) -> tuple[str | None, str | None, str | Non
 
 
 def _read_signals(
-    text: str, url: str, lang: str | None
+    text: str, url: str, lang: str | None, cache: ReaderCache | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:
     from rgpd_check.analyze.documents.read import read_text
 
-    try:
-        result = read_text(text, url=url, lang=lang)
-    except Exception as exc:  # noqa: BLE001 - recorded as unreadable, never as "nothing found"
-        return None, f"erreur de lecture / reader error: {type(exc).__name__}: {exc}"
+    result = cache.get(text, url, lang) if cache is not None else None
+    if result is None:
+        try:
+            result = read_text(text, url=url, lang=lang)
+        except Exception as exc:  # noqa: BLE001 - recorded as unreadable, never "nothing found"
+            return None, f"erreur de lecture / reader error: {type(exc).__name__}: {exc}"
+        if cache is not None:
+            cache.put(text, url, lang, result)
     signals: dict[str, Any] = result["signals"]
     return signals, None
 

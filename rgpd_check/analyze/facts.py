@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rgpd_check.analyze.document_facts import document_facts
+from rgpd_check.analyze.documents.cache import ReaderCache
 from rgpd_check.analyze.domains import host_of, registrable_domain
 from rgpd_check.analyze.hosting import HostingInputs, hosting_facts
 from rgpd_check.analyze.network_facts import dns_facts
@@ -37,8 +38,10 @@ def context_facts(audience: str, school_level: str) -> dict[str, Any]:
     return facts
 
 
-def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
-    """Derive every fact namespace from the stored evidence."""
+def build_facts(
+    bundle: Bundle, context: dict[str, str], *, reader_cache: ReaderCache | None = None
+) -> dict[str, Any]:
+    """Derive every fact namespace from the stored evidence (the cache only saves time)."""
     records = list(bundle.http_records())
     by_id = {r.record_id: r for r in records}
     by_url: dict[str, Any] = {}
@@ -60,7 +63,7 @@ def build_facts(bundle: Bundle, context: dict[str, str]) -> dict[str, Any]:
     facts: dict[str, Any] = {"facts_version": FACTS_VERSION}
     facts["crawl"] = _crawl_facts(bundle, pages, failures, events, entry_urls, len(records))
     facts["context"] = context_facts(context["audience"], context["school_level"])
-    documents = document_facts(pages, failures, first_party)
+    documents = document_facts(pages, failures, first_party, reader_cache=reader_cache)
     types = {str(d["url"]): str(d["type"]) for d in (documents or {}).get("items", [])}
     if records:
         facts["pages"] = page_facts(pages, first_party, by_url, types)
