@@ -11,10 +11,16 @@ _SAMPLE = 30_000
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-def detect_language(text: str, vocab: Vocabulary | None = None) -> str | None:
-    """'fr', 'en' or None when the text is too short or too mixed to tell."""
+def detect_language(
+    text: str, vocab: Vocabulary | None = None, *, folded: str | None = None
+) -> str | None:
+    """'fr', 'en' or None when the text is too short or too mixed to tell.
+
+    ``folded`` is the text already folded (a document being read), so it is not folded twice.
+    """
     vocab = vocab or load_vocabulary()
-    tokens = _TOKEN.findall(fold(text[:_SAMPLE]).folded)
+    sample = folded[:_SAMPLE] if folded is not None else fold(text[:_SAMPLE]).folded
+    tokens = _TOKEN.findall(sample)
     counts = {lang: sum(1 for t in tokens if t in words) for lang, words in vocab.stopwords.items()}
     fr, en = counts.get("fr", 0), counts.get("en", 0)
     if fr + en < vocab.language_min_hits:

@@ -283,7 +283,7 @@ class LiteralIndex:
         self._sorted: list[str] = []
 
     def _word_index(self) -> dict[str, list[int]]:
-        if self._words is None:
+        if self._words is None:  # built on first use: one pass over the document
             words: dict[str, list[int]] = {}
             for match in _WORD.finditer(self.scan):
                 words.setdefault(match.group(), []).append(match.start())
@@ -323,7 +323,7 @@ class LiteralIndex:
 
     def _word_starts(self, literal: str, head: str) -> list[int]:
         """A word start is a token start of ``\\w+``, exactly where ``\\b\\w`` holds."""
-        words = self._word_index()
+        words = self._words if self._words is not None else self._word_index()
         if len(head) < len(literal):  # the literal goes on after its first word
             startswith = self.scan.startswith
             return [p for p in words.get(head, ()) if startswith(literal, p)]

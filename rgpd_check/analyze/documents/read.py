@@ -105,9 +105,9 @@ def read_text(
 ) -> dict[str, Any]:
     """Signals of one document's extracted text."""
     vocab = vocab or load_vocabulary()
-    if lang not in ("fr", "en"):
-        lang = detect_language(text, vocab)
-    doc = Document.build(text, lang, vocab)
+    doc = Document.build(text, lang if lang in ("fr", "en") else None, vocab)
+    if doc.lang is None:
+        lang = doc.lang = detect_language(text, vocab, folded=doc.folded.folded)
     results = read_signals(doc)
     return {"lang": lang, "signals": {name: results[name].to_dict(text, url) for name in SIGNALS}}
 
