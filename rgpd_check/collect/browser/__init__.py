@@ -3,6 +3,7 @@
 ``browse`` is called by ``collect.run.collect`` when ``CollectOptions.browser`` is true. It
 writes ``browser.jsonl`` and ``files/screenshot-entry*.png`` into the bundle and never
 raises for a misbehaving site or a missing browser: those are recorded as not collected.
+Audits run inside ``async with shared_browser():`` (a batch) share one browser launch.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rgpd_check.collect.browser.chromium import (
     find_chromium,
 )
 from rgpd_check.collect.browser.consent import known_platforms
-from rgpd_check.collect.browser.launch import BrowserLaunch
+from rgpd_check.collect.browser.launch import BrowserLaunch, SharedBrowsers, shared_browser
 from rgpd_check.collect.browser.record import BROWSER_LOG, BrowserLog
 from rgpd_check.collect.browser.session import BrowserOptions, BrowserSession, key_documents
 from rgpd_check.collect.crawler import CrawlOutcome
@@ -33,9 +34,11 @@ __all__ = [
     "THIRD_PARTY_ALLOWED",
     "THIRD_PARTY_BLOCKED",
     "BrowserOptions",
+    "SharedBrowsers",
     "browse",
     "chromium_available",
     "find_chromium",
+    "shared_browser",
 ]
 
 
@@ -49,7 +52,8 @@ async def browse(
 ) -> dict[str, Any]:
     """Visit the entry pages and key documents in Chromium; returns a summary for the manifest.
 
-    ``launch`` is a browser started earlier (while the crawler worked); it is closed here.
+    ``launch`` is a context opened earlier (while the crawler worked); it is closed here, with
+    its browser unless that browser is shared.
     """
     launch = launch or BrowserLaunch.start(options)
     try:
@@ -106,6 +110,8 @@ async def _browse(
             executable=launch.executable,
             launch_args=list(LAUNCH_ARGS),
             fresh_profile=True,
+            fresh_context=True,
+            browser_shared=launch.shared,
             documents=[{"url": u, "type": t} for u, t in documents],
             storage_state=settings.storage_state is not None,
         )

@@ -18,7 +18,7 @@ from playwright.async_api import BrowserContext, CDPSession, Page, WebSocketRout
 from playwright.async_api import Error as PlaywrightError
 
 from rgpd_check import __version__
-from rgpd_check.collect.browser import consent, keylog
+from rgpd_check.collect.browser import consent, keylog, pending
 from rgpd_check.collect.browser.instrument import BINDING, INIT_SCRIPT, Instrumentation
 from rgpd_check.collect.browser.record import (
     PHASE_KEYLOG,
@@ -124,6 +124,7 @@ class BrowserSession:
         await self.context.route_web_socket("**/*", self._websocket)
         await self.context.expose_binding(BINDING, self.instrumentation.report)
         await self.context.add_init_script(INIT_SCRIPT)
+        await self.context.add_init_script(pending.INIT_SCRIPT)
         self.context.on("page", self._on_page)
 
     async def page(self) -> Page:
@@ -226,18 +227,37 @@ class BrowserSession:
             ok = response is not None and response.status < 400
         except PlaywrightError as exc:
             entry["error"] = str(exc).splitlines()[0][:300]
-        await self.settle()
+        entry["settle"] = await self.settle(page)
         entry.update(final_url=page.url, duration_ms=round((time.monotonic() - started) * 1000))
         self.log.write("visit", **entry)
         self.pages_visited += 1
         return ok
 
-    async def settle(self) -> None:
-        """Network quiet, then a short linger for timers (tag managers fire late)."""
-        await self.relay.settle(self.options.settle_quiet, self.options.settle_limit)
-        if self.options.linger > 0:
-            await asyncio.sleep(self.options.linger)
-            await self.relay.settle(self.options.settle_quiet, self.options.settle_limit)
+    async def settle(self, page: Page) -> dict[str, Any]:
+        """Network quiet, then a linger for what the page scheduled (tag managers fire late).
+
+        The linger window (``linger`` seconds from the first quiet) used to be slept through;
+        now it lasts until the page's timers due in it have run, each followed by another
+        quiet, and the whole window is waited only when the page's schedule cannot be read.
+        """
+        quiet, limit = self.options.settle_quiet, self.options.settle_limit
+        started = time.monotonic()
+        await self.relay.settle(quiet, limit)
+        end = time.monotonic() + self.options.linger
+        summary: dict[str, Any] = {"linger": "none", "timers": 0}
+        while (left := end - time.monotonic()) > 0:
+            found = await pending.scheduled(page, left)
+            if found.unknown is None and found.due_in is None:
+                break
+            if found.unknown is not None:
+                summary.update(linger="whole_window", reason=found.unknown)
+                await asyncio.sleep(left)
+            else:
+                summary.update(linger="page_timers", timers=summary["timers"] + found.items)
+                await asyncio.sleep(max(found.due_in or 0.0, 0.0) + max(quiet, 0.01))
+            await self.relay.settle(quiet, limit)
+        summary["ms"] = round((time.monotonic() - started) * 1000)
+        return summary
 
     async def run(self, entry_urls: list[str], documents: list[tuple[str, str]]) -> None:
         """Documents, then entry pages (the first one last), then "refuse all" on that page.
@@ -266,14 +286,15 @@ class BrowserSession:
             await record_storage(page, self.log)
         if loaded and self.options.keylog:
             self.log.phase = PHASE_KEYLOG
-            await keylog.probe(page, self.log)
-            await self.settle()
+            probed = await keylog.probe(page, self.log)
+            if probed["fields"]:  # nothing typed: nothing for the page to react to
+                await self.settle(page)
         await record_cookies(self.context, self.log, self.secret)
         if self.options.refuse and loaded:
             self.log.phase = PHASE_REFUSED
             refusal = await consent.refuse(page, self.platforms, self.log)
             if refusal["clicked"]:
-                await self.settle()
+                await self.settle(page)
                 await self.visit(page, entry_urls[0], "after_refusal")
                 await record_cookies(self.context, self.log, self.secret)
                 await record_storage(page, self.log)
