@@ -7,6 +7,7 @@ reader fails on is kept with ``read_error`` and contributes no signal (unknown, 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from rgpd_check.analyze.discovery import DOCUMENT_TYPES, guess
@@ -68,18 +69,7 @@ def document_facts(
             "evidence": page.evidence(),
             "on_other_domain": registrable_domain(host_of(page.final_url)) not in first_party,
         }
-        text, lang, title, fmt, error = _document_text(page)
-        item.update(lang=lang, title=title, format=fmt)
-        if error:
-            item["read_error"] = error
-        if text is not None:
-            item["text_hash"] = text_hash(text)
-            item["text_hash_version"] = TEXT_NORMALISATION_VERSION
-            signals, read_error = _read_signals(text, page.final_url, lang, reader_cache)
-            if signals is not None:
-                item["signals"] = signals
-            elif read_error:
-                item["read_error"] = read_error
+        item.update(_reading(page, reader_cache))
         items.append(item)
     found = sorted({i["type"] for i in items if "text_hash" in i})
     # A linked document that failed could not be read; a guessed well-known path that
@@ -102,6 +92,36 @@ def document_facts(
         facts["signals"] = merged["signals"]
         facts["conflicts"] = merged["conflicts"]
     return facts
+
+
+def _reading(page: FetchedPage, cache: ReaderCache | None) -> dict[str, Any]:
+    """Language, title, format, text hash and signals of one document (or its read error).
+
+    With a cache, a document whose bytes, type and URL were read before by the same reader
+    is not extracted nor read again; failures are never cached.
+    """
+    key: tuple[str, ...] | None = None
+    if cache is not None and page.record is not None and page.ok and not page.record.truncated:
+        content_type = page.record.header("content-type") or ""
+        key = (hashlib.sha256(page.body).hexdigest(), content_type, page.final_url)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    text, lang, title, fmt, error = _document_text(page)
+    reading: dict[str, Any] = {"lang": lang, "title": title, "format": fmt}
+    if error:
+        reading["read_error"] = error
+    if text is not None:
+        reading["text_hash"] = text_hash(text)
+        reading["text_hash_version"] = TEXT_NORMALISATION_VERSION
+        signals, read_error = _read_signals(text, page.final_url, lang)
+        if signals is not None:
+            reading["signals"] = signals
+        elif read_error:
+            reading["read_error"] = read_error
+    if key is not None and cache is not None and "read_error" not in reading:
+        cache.put(key, reading)
+    return reading
 
 
 def _document_text(page: FetchedPage) -> tuple[str | None, str | None, str | None, str, str | None]:
@@ -136,18 +156,14 @@ def _document_text(page: FetchedPage) -> tuple[str | None, str | None, str | Non
 
 
 def _read_signals(
-    text: str, url: str, lang: str | None, cache: ReaderCache | None = None
+    text: str, url: str, lang: str | None
 ) -> tuple[dict[str, Any] | None, str | None]:
     from rgpd_check.analyze.documents.read import read_text
 
-    result = cache.get(text, url, lang) if cache is not None else None
-    if result is None:
-        try:
-            result = read_text(text, url=url, lang=lang)
-        except Exception as exc:  # noqa: BLE001 - recorded as unreadable, never "nothing found"
-            return None, f"erreur de lecture / reader error: {type(exc).__name__}: {exc}"
-        if cache is not None:
-            cache.put(text, url, lang, result)
+    try:
+        result = read_text(text, url=url, lang=lang)
+    except Exception as exc:  # noqa: BLE001 - recorded as unreadable, never as "nothing found"
+        return None, f"erreur de lecture / reader error: {type(exc).__name__}: {exc}"
     signals: dict[str, Any] = result["signals"]
     return signals, None
 

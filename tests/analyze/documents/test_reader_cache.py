@@ -1,4 +1,7 @@
-"""The reader cache returns what the reader returns, and never a result from other code."""
+"""The reading cache returns what was stored under the same inputs and reader, nothing else.
+
+That a hit gives byte-identical facts is tested end to end in ``tests/test_api.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,51 +9,42 @@ from pathlib import Path
 
 import pytest
 
-from rgpd_check.analyze.document_facts import _read_signals
 from rgpd_check.analyze.documents import cache as cache_module
 from rgpd_check.analyze.documents.cache import ReaderCache
 
-TEXT = (
-    "Politique de confidentialité. Nous ne vendons pas vos données personnelles. "
-    "L'âge minimum pour utiliser le service est de 15 ans."
-)
-URL = "https://outil.test/confidentialite"
+KEY = ("0" * 64, "text/html; charset=utf-8", "https://outil.test/confidentialite")
+READING = {"lang": "fr", "title": "Politique", "format": "html", "signals": {"marker": True}}
 
 
-def test_a_hit_gives_the_same_signals_as_reading(tmp_path: Path) -> None:
-    cache = ReaderCache(tmp_path)
-    first, error = _read_signals(TEXT, URL, "fr", cache)
-    assert error is None and first is not None
-    assert len(list(tmp_path.rglob("*.json"))) == 1
-    again, _ = _read_signals(TEXT, URL, "fr", cache)
-    assert again == first == _read_signals(TEXT, URL, "fr")[0]
-
-
-def test_the_key_covers_text_url_language_and_reader(
+def test_what_is_put_is_got_under_the_same_key_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = ReaderCache(tmp_path)
-    cache.put(TEXT, URL, "fr", {"lang": "fr", "signals": {"marker": True}})
-    assert cache.get(TEXT, URL, "fr") == {"lang": "fr", "signals": {"marker": True}}
-    assert cache.get(TEXT + " ", URL, "fr") is None
-    assert cache.get(TEXT, URL + "?v=2", "fr") is None
-    assert cache.get(TEXT, URL, "en") is None
+    assert cache.get(KEY) is None
+    cache.put(KEY, READING)
+    assert cache.get(KEY) == READING
+    assert len(list(tmp_path.rglob("*.json"))) == 1 and not list(tmp_path.rglob("*.tmp"))
+    for changed in (("1" * 64, *KEY[1:]), (KEY[0], "application/pdf", KEY[2]), (*KEY[:2], "x")):
+        assert cache.get(changed) is None
     monkeypatch.setattr(cache_module, "fingerprint", lambda: "other reader or vocabulary")
-    assert cache.get(TEXT, URL, "fr") is None
+    assert cache.get(KEY) is None
 
 
 def test_a_corrupt_entry_is_a_miss_and_an_unwritable_cache_only_costs_time(
     tmp_path: Path,
 ) -> None:
     cache = ReaderCache(tmp_path)
-    _read_signals(TEXT, URL, "fr", cache)
+    cache.put(KEY, READING)
     [entry] = tmp_path.rglob("*.json")
     entry.write_text("{not json", encoding="utf-8")
-    assert cache.get(TEXT, URL, "fr") is None
+    assert cache.get(KEY) is None
+    entry.write_text("[1, 2]", encoding="utf-8")
+    assert cache.get(KEY) is None
     blocked = tmp_path / "file"
     blocked.write_text("", encoding="utf-8")
-    signals, error = _read_signals(TEXT, URL, "fr", ReaderCache(blocked / "under-a-file"))
-    assert error is None and signals is not None
+    unwritable = ReaderCache(blocked / "under-a-file")
+    unwritable.put(KEY, READING)  # no exception
+    assert unwritable.get(KEY) is None
 
 
 def test_the_fingerprint_changes_with_a_vocabulary_file(
