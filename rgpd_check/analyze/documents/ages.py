@@ -62,8 +62,14 @@ def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
     """(age, sentence, start, end) of every sentence that sets a minimum age."""
     ages = doc.vocab.ages
     found: list[tuple[int, int, int, int]] = []
-    with_age = _sentences_with(doc, ages.number.regex, *(rx.regex for rx in ages.full_age))
-    for index in with_age:
+    # Only a sentence with an age bound ("at least 13", "under 16", "of full age") that is
+    # about use or a ban can set an age: one pass over the document per pattern instead of
+    # searching every sentence that has a number in it.
+    bounded = _sentences_with(doc, *(rx.regex for rx in (*ages.lower, *ages.upper, *ages.full_age)))
+    relevant = set(
+        _sentences_with(doc, ages.usage.regex, ages.prohibit.regex, ages.use_prohibit.regex)
+    )
+    for index in (i for i in bounded if i in relevant):
         text = doc.ftext(index)
         base = doc.fstarts[index]
         usage = bool(ages.usage.regex.search(text))
@@ -75,7 +81,7 @@ def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
         )
         if coppa and not banned:
             continue
-        parental = bool(ages.parental.regex.search(text))
+        parental = banned and bool(ages.parental.regex.search(text))  # matters only if banned
         if usage:
             for rx in ages.lower:
                 for match in rx.regex.finditer(text):
