@@ -5,16 +5,17 @@
 Sites are the test web's tracker fixtures (``tests/trackers/sites``): the quiz tool (13 hosts:
 tag manager, pixels, iframe, banner…) and the clean tool (first party only). Printed apart:
 
-* launch: Playwright and Chromium started and a first context open (paid once per batch);
-* per site, browser already started: what the browser part of an audit does (entry page,
-  documents, waits, banner, key-logging probe, "refuse all" pass, cookie/storage snapshots)
-  — the issue's target is < 4 s;
+* launch: Playwright's driver and Chromium started, an audit's context and page open — paid
+  once per batch (``shared_browser``), once per audit otherwise, where it overlaps the crawl;
+* per site, browser already started: the browser part of an audit (``browse``: documents and
+  entry pages loaded and settled, banner, key-logging probe, "refuse all" pass, cookie and
+  storage snapshots, its context closed) — the issue's target is < 4 s;
 * whole audit: ``api.audit`` as a single CLI audit runs it (its own launch, overlapped with
-  the crawl), browser and static modes;
+  the crawl), browser and static modes; and both sites at once in one shared browser;
 * peak memory, sampled every 50 ms from /proc: the browser's process tree (Chromium and its
-  children, plus the Playwright driver), as an RSS sum (over-counts shared pages) and a PSS
-  sum (shares them out); and this Python process's peak RSS, which also holds the test web.
-  The issue's target is < 600 MB.
+  children, plus the Playwright driver) as a PSS sum (shared pages shared out: the figure
+  compared with the issue's 600 MB) and an RSS sum (counts shared pages once per process);
+  and this Python process's peak RSS, which also holds the test web.
 
 The crawl has no politeness delay here, so the figures compare the work itself. Medians of
 ``--runs`` runs (others may share the machine). ``--profile`` adds the median time of each
@@ -35,7 +36,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ if __package__ in (None, ""):
 import rgpd_check.collect.browser as browser_pkg
 from benchmarks.measure import Figure, print_figures, save
 from rgpd_check import api
-from rgpd_check.collect.browser import consent, keylog, session
+from rgpd_check.collect.browser import BrowserOptions, consent, keylog, session, shared_browser
 from rgpd_check.collect.browser.chromium import find_chromium
 from rgpd_check.collect.crawler import CrawlOptions
 from tests.helpers import net_options
@@ -176,75 +177,45 @@ async def _audit(web: TestWeb, host: str, out: Path, browser: bool) -> tuple[flo
     return wall, (parts[0] if parts else None)
 
 
-SharedScope = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
-
-
-def _shared_scope() -> SharedScope | None:
-    return getattr(browser_pkg, "shared_browser", None)
-
-
-@contextlib.asynccontextmanager
-async def _prestarted() -> AsyncIterator[None]:
-    """Before shared browsers existed: hand each audit a browser started beforehand."""
-    launches: list[Any] = []
-    original = browser_pkg.BrowserLaunch.start
-
-    def start(options: dict[str, Any]) -> Any:
-        return launches.pop() if launches else original(options)
-
-    async def ready() -> None:
-        launch = original({})
-        await launch.result()
-        launches.append(launch)
-
-    browser_pkg.BrowserLaunch.start = start  # type: ignore[method-assign]
-    _prestarted.ready = ready  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        browser_pkg.BrowserLaunch.start = original  # type: ignore[method-assign]
-        for launch in launches:
-            await launch.close()
-
-
 async def _warm_sites(web: TestWeb, tmp: Path, runs: int) -> dict[str, list[float]]:
     """Per site, the browser part of audits run with the browser already started."""
-    shared = _shared_scope()
     times: dict[str, list[float]] = {}
-    scope = shared() if shared is not None else _prestarted()
-    async with scope:
+    async with shared_browser():
         for host, sites in SITES.items():
             web.reset()
             web.load_sites(sites)
             times[host] = []
             for i in range(runs + 1):  # the first one starts the browser: not counted
-                if shared is None:
-                    await _prestarted.ready()  # type: ignore[attr-defined]
                 _, part = await _audit(web, host, tmp / f"warm-{host}-{i}", True)
                 if i and part is not None:
                     times[host].append(part)
     return times
 
 
-async def _launches(runs: int) -> tuple[list[float], list[float]]:
-    """Time to a started browser with a context open, and to close it."""
+async def _together(web: TestWeb, tmp: Path) -> float:
+    """Both sites audited at once in one shared browser (a batch with two jobs); wall time."""
+    web.reset()
+    for sites in SITES.values():
+        web.load_sites(sites)
+    async with shared_browser():
+        await _audit(web, "propre.test", tmp / "together-warmup", True)
+        started = time.monotonic()
+        await asyncio.gather(*(_audit(web, host, tmp / f"together-{host}", True) for host in SITES))
+        return time.monotonic() - started
+
+
+async def _launches(runs: int, executable: str) -> tuple[list[float], list[float]]:
+    """Time to a started browser with an audit's context open, and to stop it."""
     opened, closed = [], []
-    shared = _shared_scope()
     for _ in range(runs):
         started = time.monotonic()
-        if shared is not None:
-            scope = shared()
-            pool = await scope.__aenter__()
-            await (await pool.context(browser_pkg.BrowserOptions())).close()
+        async with contextlib.AsyncExitStack() as stack:
+            browsers = await stack.enter_async_context(shared_browser())
+            context = await browsers.context(BrowserOptions(), executable)
+            await context.new_page()
             opened.append(time.monotonic() - started)
+            await context.close()
             started = time.monotonic()
-            await scope.__aexit__(None, None, None)
-        else:
-            launch = browser_pkg.BrowserLaunch.start({})
-            await launch.result()
-            opened.append(time.monotonic() - started)
-            started = time.monotonic()
-            await launch.close()
         closed.append(time.monotonic() - started)
     return opened, closed
 
@@ -288,16 +259,12 @@ def _profiled(steps: dict[str, list[float]]) -> Iterator[None]:
 async def _profile(web: TestWeb, tmp: Path, runs: int) -> dict[str, dict[str, list[float]]]:
     """Per site and step, the total time of that step in each audit."""
     result: dict[str, dict[str, list[float]]] = {}
-    shared = _shared_scope()
-    scope = shared() if shared is not None else _prestarted()
-    async with scope:
+    async with shared_browser():
         for host, sites in SITES.items():
             web.reset()
             web.load_sites(sites)
             per_run: dict[str, list[float]] = defaultdict(list)
             for i in range(runs + 1):
-                if shared is None:
-                    await _prestarted.ready()  # type: ignore[attr-defined]
                 steps: dict[str, list[float]] = defaultdict(list)
                 with _profiled(steps):
                     await _audit(web, host, tmp / f"profile-{host}-{i}", True)
@@ -313,65 +280,51 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-async def _main(runs: int, profile: bool) -> list[Figure]:
+def _memory(label: str, sampler: MemorySampler) -> list[Figure]:
+    processes = {"processes": sampler.processes}
+    return [
+        Figure(f"memory, browser tree PSS sum ({label})", sampler.peaks["pss"], "MB",
+               limit=MEMORY_TARGET_MB, details=processes),
+        Figure(f"memory, browser tree RSS sum ({label}; over-counts)", sampler.peaks["rss"], "MB",
+               details=processes),
+    ]  # fmt: skip
+
+
+async def _main(runs: int, profile: bool, executable: str) -> list[Figure]:
     figures: list[Figure] = []
     with TestWeb() as web, tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        opened, closed = await _launches(runs)
-        figures.append(Figure("launch: browser + first context, first in process", opened[0], "s"))
-        figures.append(
-            Figure(
-                "launch: browser + first context, median",
-                _median(opened),
-                "s",
-                details={"runs": opened},
-            )
-        )
-        figures.append(Figure("close: browser", _median(closed), "s", details={"runs": closed}))
+        opened, closed = await _launches(runs, executable)
+        figures += [
+            Figure("launch: browser + first context, first in process", opened[0], "s"),
+            Figure("launch: browser + first context, median", _median(opened), "s",
+                   details={"runs": opened}),
+            Figure("close: browser", _median(closed), "s", details={"runs": closed}),
+        ]  # fmt: skip
         with MemorySampler().running() as warm_memory:
             warm = await _warm_sites(web, tmp, runs)
-        for host, times in warm.items():
-            figures.append(
-                Figure(
-                    f"per site, browser started: {host}",
-                    _median(times),
-                    "s",
-                    limit=SITE_TARGET_S,
-                    details={"runs": times},
-                )
-            )
+        figures += [
+            Figure(f"per site, browser started: {host}", _median(times), "s",
+                   limit=SITE_TARGET_S, details={"runs": times})
+            for host, times in warm.items()
+        ]  # fmt: skip
         with MemorySampler().running() as whole_memory:
             whole = await _whole(web, tmp, runs)
-        for (host, browser), walls in whole.items():
-            mode = "browser" if browser else "static"
-            figures.append(
-                Figure(
-                    f"whole audit ({mode}): {host}", _median(walls), "s", details={"runs": walls}
-                )
-            )
-        for label, sampler in (("browser started", warm_memory), ("whole audits", whole_memory)):
-            figures.append(
-                Figure(
-                    f"memory, browser tree RSS sum ({label})",
-                    sampler.peaks["rss"],
-                    "MB",
-                    limit=MEMORY_TARGET_MB,
-                    details={"processes": sampler.processes},
-                )
-            )
-            figures.append(
-                Figure(
-                    f"memory, browser tree PSS sum ({label})",
-                    sampler.peaks["pss"],
-                    "MB",
-                    limit=MEMORY_TARGET_MB,
-                )
-            )
+        figures += [
+            Figure(f"whole audit ({'browser' if browser else 'static'}): {host}", _median(walls),
+                   "s", details={"runs": walls})
+            for (host, browser), walls in whole.items()
+        ]  # fmt: skip
+        with MemorySampler().running() as together_memory:
+            together = await _together(web, tmp)
+        figures.append(Figure("both sites at once, one shared browser (2 jobs)", together, "s"))
+        figures += _memory("one audit, browser started", warm_memory)
+        figures += _memory("whole audits, own launch each", whole_memory)
+        figures += _memory("2 audits at once, shared browser", together_memory)
         figures.append(
-            Figure(
-                "memory, this Python process peak RSS (holds the test web)", _python_peak_mb(), "MB"
-            )
-        )
+            Figure("memory, this Python process peak RSS (holds the test web)",
+                   _python_peak_mb(), "MB")
+        )  # fmt: skip
         if profile:
             for host, steps in (await _profile(web, tmp, runs)).items():
                 print(f"\n-- profile {host}: median seconds per audit, per step")
@@ -385,9 +338,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="time each step of a visit")
     args = parser.parse_args()
-    if find_chromium() is None:
+    executable = find_chromium()
+    if executable is None:
         sys.exit("Chromium not found (/usr/bin/chromium or RGPD_CHECK_CHROMIUM)")
-    figures = asyncio.run(_main(args.runs, args.profile))
+    figures = asyncio.run(_main(args.runs, args.profile, executable))
     print_figures(
         f"browser mode (medians of {args.runs} runs)",
         figures,

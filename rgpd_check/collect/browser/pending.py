@@ -10,6 +10,7 @@ window, as before.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from playwright.async_api import Error as PlaywrightError
@@ -19,6 +20,8 @@ from rgpd_check.collect.browser.js import load_js
 
 INIT_SCRIPT = load_js("timers.js")
 _QUERY_JS = load_js("pending.js")
+# A frame stuck in a long task does not answer: then its schedule is unknown.
+QUERY_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,14 @@ async def scheduled(page: Page, horizon: float) -> Scheduled:
     """Look at every frame of ``page`` (and its workers) for work due within ``horizon`` s."""
     if page.workers:
         return Scheduled(unknown="worker")
+    try:
+        async with asyncio.timeout(QUERY_TIMEOUT):
+            return await _frames(page, horizon)
+    except TimeoutError:
+        return Scheduled(unknown="frame_busy")
+
+
+async def _frames(page: Page, horizon: float) -> Scheduled:
     latest: float | None = None
     items = 0
     for frame in page.frames:
