@@ -116,13 +116,6 @@ async def _in_a_page() -> dict[str, Any]:
         page = await context.new_page()
         await page.goto("about:blank")
         seen: dict[str, Any] = {"blank": await pending.scheduled(page, 60)}
-        seen["native"] = await page.evaluate("""async () => {
-          let illegal = null;
-          try { setTimeout.call({}, () => 1, 0); } catch (e) { illegal = e.name; }
-          const fired = await new Promise((ok) => setTimeout((a, b) => ok(a + b), 5, 2, 3));
-          const id = setInterval(() => {}, 10); clearInterval(id);
-          return [setTimeout.name, setTimeout.length, typeof id, illegal, fired];
-        }""")
         await page.set_content(
             "<script>setTimeout(function () {}, 30000);"
             "clearTimeout(setTimeout(function () {}, 20000));"
@@ -131,6 +124,13 @@ async def _in_a_page() -> dict[str, Any]:
         )
         seen["timers"] = await pending.scheduled(page, 60)
         seen["soon"] = await pending.scheduled(page, 10)
+        seen["native"] = await page.evaluate("""async () => {
+          let illegal = null;
+          try { setTimeout.call({}, () => 1, 0); } catch (e) { illegal = e.name; }
+          const fired = await new Promise((ok) => setTimeout((a, b) => ok(a + b), 5, 2, 3));
+          const id = setInterval(() => {}, 10); clearInterval(id);
+          return [setTimeout.name, setTimeout.length, typeof id, illegal, fired];
+        }""")
         return seen
     finally:
         await running.stop()
