@@ -1,4 +1,4 @@
-"""What a page has scheduled soon: timers, finite animations, a meta refresh.
+"""What the pages of a visit have scheduled soon: timers, finite animations, a meta refresh.
 
 Tag managers and pixels often fire from a timer after the network went quiet, so the visit
 used to sleep a fixed "linger" after each quiet. The timers are known instead
@@ -11,10 +11,11 @@ window, as before.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import Frame, Page
 
 from rgpd_check.collect.browser.js import load_js
 
@@ -33,21 +34,25 @@ class Scheduled:
     unknown: str | None = None
 
 
-async def scheduled(page: Page, horizon: float) -> Scheduled:
-    """Look at every frame of ``page`` (and its workers) for work due within ``horizon`` s."""
-    if page.workers:
+async def scheduled(pages: Sequence[Page], horizon: float) -> Scheduled:
+    """Look at every frame of ``pages`` (and their workers) for work due within ``horizon`` s.
+
+    All the context's pages are given: a pop-up's timers count as much as the page's own.
+    """
+    if any(page.workers for page in pages):
         return Scheduled(unknown="worker")
+    frames = [frame for page in pages for frame in page.frames]
     try:
         async with asyncio.timeout(QUERY_TIMEOUT):
-            return await _frames(page, horizon)
+            return await _frames(frames, horizon)
     except TimeoutError:
         return Scheduled(unknown="frame_busy")
 
 
-async def _frames(page: Page, horizon: float) -> Scheduled:
+async def _frames(frames: list[Frame], horizon: float) -> Scheduled:
     latest: float | None = None
     items = 0
-    for frame in page.frames:
+    for frame in frames:
         if frame.is_detached() or frame.url.startswith("chrome-error:"):
             continue
         try:

@@ -246,7 +246,7 @@ class BrowserSession:
         end = time.monotonic() + self.options.linger
         summary: dict[str, Any] = {"linger": "none", "timers": 0}
         while (left := end - time.monotonic()) > 0:
-            found = await pending.scheduled(page, left)
+            found = await pending.scheduled(self.context.pages or [page], left)
             if found.unknown is None and found.due_in is None:
                 break
             if found.unknown is not None:

@@ -38,18 +38,36 @@ CALM = "<!doctype html><html><head><title>Calme</title></head><body><p>rien</p><
 WORKER = """<!doctype html><html><head><title>Travailleur</title></head><body><script>
 new Worker(URL.createObjectURL(new Blob(["setInterval(function () {}, 1000);"])));
 </script></body></html>"""
+OPENER = """<!doctype html><html><head><title>Fenêtre</title></head><body><script>
+window.open("/popup");
+</script></body></html>"""
+POPUP = f"""<!doctype html><html><head><title>Pop-up</title></head><body><script>
+setTimeout(function () {{ navigator.sendBeacon("{PIXEL}/popup-b", "t=3"); }}, 300);
+</script></body></html>"""
 # Long enough that a fixed sleep would have caught both tags too.
 WAITS = {"linger": 1.0, "settle_quiet": 0.25, "settle_limit": 4.0}
 
 
 def _sites(web: TestWeb) -> None:
-    web.add_site(Site("minuteur.test", pages={"/": LATE, "/calme": CALM, "/travailleur": WORKER}))
+    web.add_site(
+        Site(
+            "minuteur.test",
+            pages={
+                "/": LATE,
+                "/calme": CALM,
+                "/travailleur": WORKER,
+                "/fenetre": OPENER,
+                "/popup": POPUP,
+            },
+        )
+    )
     web.add_site(
         Site(
             "pixel-tardif.test",
             pages={
                 "/p.gif": Route(body=b"GIF89a", content_type="image/gif"),
                 "/b": Route(status=204),
+                "/popup-b": Route(status=204),
             },
         )
     )
@@ -75,7 +93,7 @@ def run(testweb_session: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> I
     # which its late requests would be attributed had the wait ended too soon.
     audit_site(
         web,
-        [base + "calme", base + "travailleur", base],
+        [base + "calme", base + "travailleur", base + "fenetre", base],
         out,
         browser=True,
         browser_options=WAITS,
@@ -86,12 +104,18 @@ def run(testweb_session: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def test_timers_due_in_the_linger_are_waited_for(run: Run) -> None:
-    late = [e for e in run.log if e["kind"] == "request" and "pixel-tardif.test" in e["url"]]
+    late = [e for e in run.log if e["kind"] == "request" and e["url"].endswith(("/b", "t=1"))]
     assert sorted(e["url"].rsplit("/", 1)[-1] for e in late) == ["b", "p.gif?t=1"]
     # Caught during the entry page's own visit, before anyone touched anything.
     assert {(e["phase"], e["visit"]) for e in late} == {("before_consent", run.base)}
     settle = run.visit(run.base)["settle"]
     assert settle["linger"] == "page_timers" and settle["timers"] >= 2
+
+
+def test_a_pop_ups_timers_are_waited_for_too(run: Run) -> None:
+    [beacon] = [e for e in run.log if e["kind"] == "request" and e["url"].endswith("/popup-b")]
+    assert (beacon["phase"], beacon["visit"]) == ("before_consent", run.base + "fenetre")
+    assert run.visit(run.base + "fenetre")["settle"]["linger"] == "page_timers"
 
 
 def test_nothing_scheduled_ends_the_linger_at_once(run: Run) -> None:
@@ -115,15 +139,15 @@ async def _in_a_page() -> dict[str, Any]:
         await context.add_init_script(pending.INIT_SCRIPT)
         page = await context.new_page()
         await page.goto("about:blank")
-        seen: dict[str, Any] = {"blank": await pending.scheduled(page, 60)}
+        seen: dict[str, Any] = {"blank": await pending.scheduled([page], 60)}
         await page.set_content(
             "<script>setTimeout(function () {}, 30000);"
             "clearTimeout(setTimeout(function () {}, 20000));"
             "setInterval(function () {}, 40000);</script>"
             "<iframe srcdoc='<script>setTimeout(function () {}, 50000)</script>'></iframe>"
         )
-        seen["timers"] = await pending.scheduled(page, 60)
-        seen["soon"] = await pending.scheduled(page, 10)
+        seen["timers"] = await pending.scheduled([page], 60)
+        seen["soon"] = await pending.scheduled([page], 10)
         seen["native"] = await page.evaluate("""async () => {
           let illegal = null;
           try { setTimeout.call({}, () => 1, 0); } catch (e) { illegal = e.name; }
