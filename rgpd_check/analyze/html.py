@@ -48,6 +48,16 @@ _BANNER = re.compile(
     r"|tarteaucitron|didomi|axeptio|onetrust|cybotcookiebot|cookie-law-info|cmpbox|qc-cmp|sd-cmp"
     r"|usercentrics|iubenda-cs|cky-consent|cmplz"
 )
+# Every match of _BANNER contains one of these words inside one attribute value: the CSS
+# selector finds the few elements worth testing instead of a Python loop over every element
+# with an id or a class (thousands on a CMS page). tests/analyze/test_html.py checks the words.
+BANNER_WORDS = (
+    "cookie", "consent", "gdpr", "rgpd", "tarteaucitron", "didomi", "axeptio", "onetrust",
+    "cmpbox", "qc-cmp", "sd-cmp", "usercentrics", "iubenda-cs", "cmplz",
+)  # fmt: skip
+_BANNER_CANDIDATES = ", ".join(
+    f"[{attribute}*={word} i]" for word in BANNER_WORDS for attribute in ("id", "class")
+)
 _SCRIPT_URL = re.compile(
     r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s"'<>\\)]*)?"""
 )
@@ -179,7 +189,7 @@ def _main_text(html: str) -> str:
     if body is None:
         return ""
     _strip(body, _DROP_ALWAYS)
-    for node in body.css("[id], [class]"):
+    for node in body.css(_BANNER_CANDIDATES):
         marker = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
         if _BANNER.search(marker):
             node.decompose()

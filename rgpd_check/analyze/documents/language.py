@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rgpd_check.analyze.documents.normalize import fold
+from rgpd_check.analyze.documents.normalize import fold_text
 from rgpd_check.analyze.documents.vocabulary import Vocabulary, load_vocabulary
 
 _SAMPLE = 30_000
@@ -19,7 +19,7 @@ def detect_language(
     ``folded`` is the text already folded (a document being read), so it is not folded twice.
     """
     vocab = vocab or load_vocabulary()
-    sample = folded[:_SAMPLE] if folded is not None else fold(text[:_SAMPLE]).folded
+    sample = folded[:_SAMPLE] if folded is not None else fold_text(text[:_SAMPLE])
     tokens = _TOKEN.findall(sample)
     counts = {lang: sum(1 for t in tokens if t in words) for lang, words in vocab.stopwords.items()}
     fr, en = counts.get("fr", 0), counts.get("en", 0)

@@ -209,6 +209,25 @@ def fold(text: str) -> Folded:
     return Folded(text, "".join(out), tuple(to_original), tuple(to_folded))
 
 
+def fold_text(text: str) -> str:
+    """``fold(text).folded`` without the offset maps (language detection needs no quotes)."""
+    table, special = _plan(frozenset(text))
+    plain = text.translate(table)
+    if special is None:
+        return plain
+    out: list[str] = []
+    done = 0
+    for match in special.finditer(text):
+        start, stop = match.span()
+        out.append(plain[done:start])
+        pieces: list[str] = []
+        _fold_span(text, start, stop, pieces, [], [], start == 0, 0)
+        out.append("".join(pieces))
+        done = stop
+    out.append(plain[done:])
+    return "".join(out)
+
+
 def fold_name(name: str) -> str:
     """A place or company name folded exactly like document text."""
     return fold(name).folded.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rgpd_check.analyze.documents.normalize import fold, fold_pattern, fold_slow
+from rgpd_check.analyze.documents.normalize import fold, fold_pattern, fold_slow, fold_text
 
 
 def test_fold_plain_forms() -> None:
@@ -41,6 +41,7 @@ _ALPHABET = " \n\t\u00a0\u00ad\u200bAaBbZzÉéèœŒ’–…ßİıſ.,(dpo)가"
 @given(st.text(alphabet=_ALPHABET, max_size=40))
 def test_fast_fold_is_the_reference_fold(text: str) -> None:
     assert fold(text) == fold_slow(text)
+    assert fold_text(text) == fold_slow(text).folded
 
 
 def test_fast_fold_on_a_long_mixed_text() -> None:
