@@ -20,7 +20,7 @@ class Hit(NamedTuple):
     parts: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Projection:
     """Values found at a path, by concrete path, plus the concrete paths that were absent.
 
@@ -107,18 +107,27 @@ class Resolver:
     """``resolve``/``get`` over one facts document, each path walked once.
 
     Rules share many paths (and wildcard paths are costly to walk), so one evaluation of a
-    rule set keeps one resolver. The document must not change while the resolver is in use;
-    the projections it returns are shared and must not be modified by callers.
+    rule set keeps one resolver. A path is resolved from its parent path's projection (so
+    ``a.b`` and ``a.b.c`` walk ``a.b`` once); the result is what :func:`resolve` gives. The
+    document must not change while the resolver is in use; the projections it returns are
+    shared and must not be modified by callers. ``memo`` keeps what other layers derive
+    from the document (keyed by them), for as long as the resolver lives.
     """
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self._cache: dict[str, Projection] = {}
+        self.memo: dict[Any, Any] = {}
 
     def resolve(self, path: str) -> Projection:
         projection = self._cache.get(path)
         if projection is None:
-            projection = self._cache[path] = resolve(self.doc, path)
+            parent, dot, segment = path.rpartition(".")
+            if dot:
+                projection = _step(self.resolve(parent), segment)
+            else:
+                projection = resolve(self.doc, path)
+            self._cache[path] = projection
         return projection
 
     def get(self, concrete_path: str) -> tuple[bool, Any]:
@@ -126,3 +135,34 @@ class Resolver:
         if projection.found:
             return True, projection.found[0].value
         return False, None
+
+
+def _step(parent: Projection, segment: str) -> Projection:
+    """The projection one segment below ``parent`` (as :func:`resolve` walks it)."""
+    missing = list(parent.missing)
+    found: list[Hit] = []
+    if segment != WILDCARD:  # one child at most per hit
+        shown = f'["{segment}"]' if "." in segment else f".{segment}"
+        for hit in parent.found:
+            node = hit.value
+            text = hit.path + shown if hit.path else _extend("", segment)
+            if type(node) is dict:
+                if segment in node:
+                    found.append(Hit(text, node[segment], (*hit.parts, segment)))
+                    continue
+            else:
+                children = _children(node, segment)
+                if children is not None:
+                    found.append(Hit(text, children[0][1], (*hit.parts, segment)))
+                    continue
+            missing.append(text)
+        return Projection(found, missing)
+    for hit in parent.found:
+        children = _children(hit.value, segment)
+        if children is None:
+            missing.append(_extend(hit.path, segment))
+        else:
+            found.extend(
+                Hit(_extend(hit.path, key), value, (*hit.parts, key)) for key, value in children
+            )
+    return Projection(found, missing)

@@ -8,20 +8,18 @@ records and document excerpts.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from rgpd_check.facts.paths import Resolver
+from rgpd_check.facts.paths import Hit, Resolver
+
+from .preview import VALUE_ENCODER, capped_map, strip
+from .refkey import ref_key
 
 MAX_REFS = 25
 MAX_FACTS = 50
 MAX_VALUE_CHARS = 1000
-
-# What ``json.dumps(..., ensure_ascii=False, default=str)`` builds on every call, built once.
-_VALUE_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-_KEY_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
 
 
 @dataclass
@@ -83,17 +81,8 @@ def refs_for(facts: Any, parts: tuple[str, ...]) -> list[dict[str, Any]]:
     return [_ref(is_quote, source) for is_quote, source in _sources(facts, parts)]
 
 
-def _strip(value: Any) -> Any:
-    """A cited value without its evidence and quotes (they are listed as refs)."""
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in ("evidence", "quotes")}
-    if isinstance(value, list):
-        return [_strip(item) for item in value]
-    return value
-
-
 def _json(value: Any) -> str:
-    return _VALUE_ENCODER.encode(value)
+    return VALUE_ENCODER.encode(value)
 
 
 def _size(value: Any) -> int:
@@ -120,8 +109,27 @@ def cap_value(value: Any, limit: int = MAX_VALUE_CHARS) -> Any:
     return (value if isinstance(value, str) else text)[:limit] + "…"
 
 
-def _key(ref: dict[str, Any]) -> str:
-    return _KEY_ENCODER.encode(ref)
+def cited_value(raw: Any, limit: int = MAX_VALUE_CHARS) -> Any:
+    """``cap_value(strip(raw))``; a map is encoded only as far as the cap needs.
+
+    Values whose JSON surely fits are kept without encoding: a JSON string is at most six
+    characters per character (``\\uXXXX``) plus its quotes.
+    """
+    kind = type(raw)
+    if kind is dict:
+        done, capped = capped_map(raw, limit)
+        if done:
+            return capped
+    elif raw is None or kind is bool:
+        if limit >= 5:
+            return raw
+    elif kind is str:
+        if 6 * len(raw) + 2 <= limit:
+            return raw
+    elif kind is list and all(type(item) is str for item in raw):
+        if sum(6 * len(item) + 4 for item in raw) + 2 <= limit:
+            return list(raw)
+    return cap_value(strip(raw), limit)
 
 
 def _copy(value: Any) -> Any:
@@ -133,8 +141,26 @@ def _copy(value: Any) -> Any:
     return value
 
 
+_UNREACHED = object()  # no node at a concrete path (``_chain`` stops above it)
+
+
+class PathCitations(NamedTuple):
+    """What one fact path cites in a document: its values, then its refs (duplicates dropped).
+
+    A finding's cited values and its refs are two separate lists, each in path then hit
+    order, so the refs of every hit of a path can be listed together. Values and refs are
+    shared: copy them before handing them out. Few objects, as a document keeps one per path.
+    """
+
+    shown: tuple[str, ...]  # display paths of the first MAX_FACTS hits
+    values: tuple[Any, ...]  # their cited values
+    more: Sequence[Hit]  # the hits after those (a finding is full before it needs them)
+    ids: tuple[int, ...]  # dedup id of each ref
+    refs: tuple[dict[str, Any], ...]
+
+
 class Citations:
-    """What ``gather`` derives from one facts document, computed once per concrete value.
+    """What ``gather`` derives from one facts document, computed once per path and value.
 
     Many rules cite the same facts; one evaluation of a rule set shares one ``Citations``
     (and its :class:`Resolver`). The document must not change while it is in use.
@@ -144,31 +170,100 @@ class Citations:
         self.facts = facts
         self.resolver = resolver if resolver is not None else Resolver(facts)
         self._values: dict[tuple[str, ...], Any] = {}
-        self._refs: dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]] = {}
-        # By (is_quote, id of the source dict in ``facts``): many values share ancestors.
-        self._keyed: dict[tuple[bool, int], tuple[str, dict[str, Any]]] = {}
+        self._paths: dict[str, PathCitations] = {}
+        # By concrete path: the node there (or _UNREACHED), and its refs.
+        self._nodes: dict[tuple[str, ...], Any] = {(): facts}
+        self._refs: dict[tuple[str, ...], tuple[tuple[int, dict[str, Any]], ...]] = {}
+        # By id of the source dict in ``facts`` (quotes, listed refs): values share ancestors.
+        self._quoted: dict[int, tuple[int, dict[str, Any]]] = {}
+        self._listed: dict[int, tuple[int, dict[str, Any]]] = {}
+        # Dedup key → a small id: equal refs (JSON-wise) from different places share an id.
+        self._ids: dict[Hashable, int] = {}
 
     def value(self, parts: tuple[str, ...], raw: Any) -> Any:
         """The cited (stripped, capped) value; a fresh copy on every call."""
-        if parts not in self._values:
-            self._values[parts] = cap_value(_strip(raw))
-        return _copy(self._values[parts])
+        return _copy(self._value(parts, raw))
 
-    def refs(self, parts: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
-        """``(dedup key, ref)`` pairs; the refs are shared, copy them before handing out."""
+    def _value(self, parts: tuple[str, ...], raw: Any) -> Any:
+        value = self._values.get(parts, _UNREACHED)
+        if value is _UNREACHED:
+            value = self._values[parts] = cited_value(raw)
+        return value
+
+    def path(self, path: str) -> PathCitations:
+        cited = self._paths.get(path)
+        if cited is None:
+            hits = self.resolver.resolve(path).found
+            first = hits[:MAX_FACTS]
+            shown = tuple([hit.path for hit in first])
+            values = tuple([self._value(hit.parts, hit.value) for hit in first])
+            if len(hits) == 1:
+                keyed = self.refs(hits[0].parts)
+            else:
+                keyed = tuple(pair for hit in hits for pair in self.refs(hit.parts))
+            ids = tuple(ident for ident, _ in keyed)
+            if len(set(ids)) != len(ids):  # the same ref on two hits, or twice on one
+                once: dict[int, tuple[int, dict[str, Any]]] = {}
+                for pair in keyed:
+                    once.setdefault(pair[0], pair)
+                keyed = tuple(once.values())
+                ids = tuple(once)
+            refs = tuple(ref for _, ref in keyed)
+            more = hits[MAX_FACTS:] if len(hits) > MAX_FACTS else ()
+            cited = self._paths[path] = PathCitations(shown, values, more, ids, refs)
+        return cited
+
+    def refs(self, parts: tuple[str, ...]) -> tuple[tuple[int, dict[str, Any]], ...]:
+        """``(dedup id, ref)`` pairs of one concrete value, as ``refs_for`` lists them.
+
+        Built from the parent's pairs (values share ancestors); the refs are shared.
+        """
         keyed = self._refs.get(parts)
-        if keyed is None:
-            sources = _sources(self.facts, parts)
-            keyed = self._refs[parts] = [self._keyed_ref(*source) for source in sources]
+        if keyed is not None:
+            return keyed
+        node = self._node(parts)
+        if node is _UNREACHED:  # ``_chain`` stops at the deepest node it reaches
+            keyed = self.refs(parts[:-1])
+        else:
+            own: list[tuple[int, dict[str, Any]]] = []
+            evidence = None
+            if isinstance(node, dict):
+                quotes = node.get("quotes")
+                if isinstance(quotes, list):
+                    own.extend([self._pair(True, q) for q in quotes if isinstance(q, dict)])
+                evidence = node.get("evidence")
+            if isinstance(evidence, list):
+                own.extend([self._pair(False, r) for r in evidence if isinstance(r, dict)])
+                keyed = tuple(own)
+            elif parts:
+                keyed = (*own, *self.refs(parts[:-1])) if own else self.refs(parts[:-1])
+            else:
+                keyed = tuple(own)
+        self._refs[parts] = keyed
         return keyed
 
-    def _keyed_ref(self, is_quote: bool, source: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        memo = (is_quote, id(source))
-        keyed = self._keyed.get(memo)
-        if keyed is None:
-            ref = _ref(is_quote, source)
-            keyed = self._keyed[memo] = (_key(ref), ref)
-        return keyed
+    def _node(self, parts: tuple[str, ...]) -> Any:
+        """The node at ``parts`` as ``_chain`` walks there, or ``_UNREACHED``."""
+        node = self._nodes.get(parts, _UNREACHED)
+        if node is _UNREACHED and parts not in self._nodes:
+            parent = self._node(parts[:-1])
+            segment = parts[-1]
+            if isinstance(parent, dict) and segment in parent:
+                node = parent[segment]
+            elif isinstance(parent, list) and segment.isdigit() and int(segment) < len(parent):
+                node = parent[int(segment)]
+            self._nodes[parts] = node
+        return node
+
+    def _pair(self, is_quote: bool, source: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """``(dedup id, ref)`` of one quote or listed ref, made once per source dict."""
+        memo = self._quoted if is_quote else self._listed
+        pair = memo.get(id(source))
+        if pair is None:
+            ref = quote_ref(source) if is_quote else dict(source)
+            ident = self._ids.setdefault(ref_key(ref), len(self._ids))
+            pair = memo[id(source)] = (ident, ref)
+        return pair
 
 
 def gather(
@@ -180,20 +275,39 @@ def gather(
     evaluation; the result is the same with or without it.
     """
     cache = citations if citations is not None else Citations(facts)
+    return gather_unique(cache, tuple(dict.fromkeys(paths)))
+
+
+def gather_unique(cache: Citations, paths: Sequence[str]) -> Gathered:
+    """``gather`` of paths already without duplicates."""
     gathered = Gathered()
-    seen: set[str] = set()
-    for path in dict.fromkeys(paths):
-        for hit in cache.resolver.resolve(path).found:
-            if hit.path not in gathered.facts and len(gathered.facts) < MAX_FACTS:
-                gathered.facts[hit.path] = cache.value(hit.parts, hit.value)
-            for key, ref in cache.refs(hit.parts):
-                if key in seen:
-                    continue
-                seen.add(key)
-                if len(gathered.evidence) < MAX_REFS:
-                    gathered.evidence.append(dict(ref))
-                else:
-                    gathered.truncated += 1
+    cited = gathered.facts
+    evidence = gathered.evidence
+    seen: set[int] = set()
+    for path in paths:
+        found = cache.path(path)
+        for shown, value in zip(found.shown, found.values, strict=True):
+            if shown not in cited and len(cited) < MAX_FACTS:
+                cited[shown] = _copy(value) if isinstance(value, dict | list) else value
+        if found.more and len(cited) < MAX_FACTS:
+            for hit in found.more:
+                if hit.path not in cited and len(cited) < MAX_FACTS:
+                    cited[hit.path] = cache.value(hit.parts, hit.value)
+        ids = found.ids
+        if not ids or seen.issuperset(ids):
+            continue
+        if len(evidence) + len(ids) <= MAX_REFS and seen.isdisjoint(ids):
+            evidence.extend(map(dict, found.refs))  # the ids of one path are distinct
+            seen.update(ids)
+            continue
+        for ident, ref in zip(ids, found.refs, strict=True):
+            if ident in seen:
+                continue
+            seen.add(ident)
+            if len(evidence) < MAX_REFS:
+                evidence.append(dict(ref))
+            else:
+                gathered.truncated += 1
     return gathered
 
 

@@ -2,19 +2,30 @@
 
 An absent fact makes a leaf ``unknown`` (except ``exists``/``missing``); ``all``/``any``/
 ``not`` follow Kleene logic, so ``unknown`` can only be cleared by a decisive sibling.
+
+Conditions are compiled once (a rule keeps its compiled form): what depends only on the
+leaf (operator, shown value, wildcard) is settled then. Every leaf is evaluated, since the
+trace lists them all; a leaf's outcome depends only on the leaf and the document, so it is
+kept in the document's :class:`Resolver` and shared by the rules that repeat the leaf.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from rgpd_check.facts.paths import Resolver, has_wildcard
+from rgpd_check.facts.paths import Projection, Resolver, has_wildcard
 
 from .model import MATCH, NO_MATCH, UNKNOWN, AllOf, AnyOf, Condition, Leaf, Not, Result, Rule
 from .operators import OPERATORS, TypeMismatch, value_problem
 
 MAX_SHOWN = 120
+
+Outcome = tuple[Result, str]
+LeafFn = Callable[[Resolver], Outcome]
+Combine = Callable[[list[Result]], Result]
 
 
 def kleene_all(results: Iterable[Result]) -> Result:
@@ -31,8 +42,11 @@ def kleene_any(results: Iterable[Result]) -> Result:
     return UNKNOWN if UNKNOWN in seen else NO_MATCH
 
 
+_NOT: dict[Result, Result] = {MATCH: NO_MATCH, NO_MATCH: MATCH}
+
+
 def kleene_not(result: Result) -> Result:
-    return {MATCH: NO_MATCH, NO_MATCH: MATCH}.get(result, UNKNOWN)  # type: ignore[return-value]
+    return _NOT.get(result, UNKNOWN)
 
 
 def _show(value: Any) -> str:
@@ -50,66 +64,192 @@ def _rhs(leaf: Leaf, value: Any) -> str:
     return f" {_show(value)}"
 
 
+# -- what a document says at a path, shared by the leaves reading it ----------------------
+
+
+def _shown(paths: Resolver, key: tuple[str, str], projection: Projection) -> str:
+    """How the values at a path are shown in traces (``key`` is ``("shown", path)``)."""
+    shown: str | None = paths.memo.get(key)
+    if shown is None:
+        values = [hit.value for hit in projection.found]
+        whole = values if has_wildcard(key[1]) else (values[0] if values else None)
+        shown = paths.memo[key] = _show(whole)
+    return shown
+
+
+# -- leaves --------------------------------------------------------------------------------
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _typed(value: Any) -> Hashable:
+    """A key that tells apart every value a leaf could compare or show differently."""
+    if type(value) in _PLAIN:
+        return (type(value), repr(value))
+    if type(value) is list:
+        return ("list", tuple(_typed(item) for item in value))
+    if isinstance(value, re.Pattern):
+        return ("re", value.pattern, value.flags)
+    raise TypeError("no memo key")  # maps, subclasses: such leaves are not shared
+
+
+def _signature(leaf: Leaf, value: Any) -> Hashable | None:
+    """Equal for two leaves that always give the same outcome on a document (or None)."""
+    try:
+        shown = _typed(value)
+    except TypeError:
+        return None
+    return ("leaf", leaf.fact, leaf.op, leaf.value_fact, leaf.quantifier, leaf.value_name, shown)
+
+
+def compile_leaf(leaf: Leaf) -> LeafFn:
+    """The leaf as a function of the document's resolver: its result and its trace line."""
+    op = OPERATORS[leaf.op]
+    fact = leaf.fact
+    value_fact = leaf.value_fact
+    fixed: Any = leaf.pattern if op.value == "regex" else leaf.value
+    static_rhs = "" if value_fact else _rhs(leaf, fixed)
+    presence = op.shape == "presence"
+    wanted = op.name == "exists"
+    element = op.shape == "element"
+    every = leaf.quantifier == "all"
+    wildcard = has_wildcard(fact)
+    test = op.test
+    shown_key = ("shown", fact)
+
+    def evaluate(paths: Resolver) -> Outcome:
+        projection = paths.resolve(fact)
+        shown = _shown(paths, shown_key, projection)
+        if presence:
+            present = bool(projection.found)
+            seen = MATCH if present == wanted else NO_MATCH
+            subject = f"{fact} = {shown}" if present else f"{fact} absent"
+            return seen, f"{subject} {op.name} → {seen}"
+
+        if projection.absent:
+            return UNKNOWN, f"{fact} absent → {UNKNOWN}"
+
+        value = fixed
+        rhs = static_rhs
+        if value_fact:
+            present, value = paths.get(value_fact)
+            if not present:
+                return UNKNOWN, f"{fact} = {shown} {op.name} {value_fact} absent → {UNKNOWN}"
+            rhs = _rhs(leaf, value)
+        line = f"{fact} = {shown} {op.name}{rhs}"
+        if value_fact and (problem := value_problem(op.value, value)):
+            return UNKNOWN, f"{line} → {UNKNOWN} (type mismatch: {value_fact} {problem})"
+
+        notes: list[str] = []
+        result: Result
+        if element:
+            if not projection.found and not projection.missing:
+                return NO_MATCH, f"{line} → {NO_MATCH} (empty projection)"
+            results: list[Result] = []
+            for hit in projection.found:
+                try:
+                    results.append(MATCH if test(hit.value, value) else NO_MATCH)
+                except TypeMismatch as error:
+                    results.append(UNKNOWN)
+                    notes.append(f"type mismatch at {hit.path}: {error}")
+            results.extend(UNKNOWN for _ in projection.missing)
+            if projection.missing:
+                notes.append(f"{len(projection.missing)} element(s) absent")
+            if every:
+                line += " (all)"
+                result = kleene_all(results)
+            else:
+                result = kleene_any(results)
+        elif projection.missing:
+            result = UNKNOWN
+            notes.append(f"{len(projection.missing)} element(s) absent")
+        else:
+            found = projection.found
+            whole = [hit.value for hit in found] if wildcard else found[0].value
+            try:
+                result = MATCH if test(whole, value) else NO_MATCH
+            except TypeMismatch as error:
+                result = UNKNOWN
+                notes.append(f"type mismatch: {error}")
+        suffix = f" ({'; '.join(notes)})" if notes else ""
+        return result, f"{line} → {result}{suffix}"
+
+    signature = _signature(leaf, fixed)
+    if signature is None:
+        return evaluate
+
+    def shared(paths: Resolver) -> Outcome:
+        outcome: Outcome | None = paths.memo.get(signature)
+        if outcome is None:
+            outcome = paths.memo[signature] = evaluate(paths)
+        return outcome
+
+    return shared
+
+
+# -- conditions and rules ------------------------------------------------------------------
+
+
+def _combine(condition: Condition, leaves: list[LeafFn]) -> Combine:
+    """Appends the condition's leaves (document order) to ``leaves``; combines their results."""
+    if isinstance(condition, Leaf):
+        index = len(leaves)
+        leaves.append(compile_leaf(condition))
+        return lambda results: results[index]
+    if isinstance(condition, Not):
+        child = _combine(condition.child, leaves)
+        return lambda results: kleene_not(child(results))
+    children = [_combine(child, leaves) for child in condition.children]
+    combine = kleene_all if isinstance(condition, AllOf) else kleene_any
+    assert isinstance(condition, AllOf | AnyOf)
+    return lambda results: combine(child(results) for child in children)
+
+
+@dataclass(frozen=True)
+class CompiledCondition:
+    leaves: tuple[LeafFn, ...]
+    combine: Combine
+
+    def run(self, paths: Resolver) -> tuple[Result, list[str]]:
+        """Result of the condition and one trace line per leaf (every leaf is evaluated)."""
+        outcomes = [leaf(paths) for leaf in self.leaves]
+        return self.combine([result for result, _ in outcomes]), [line for _, line in outcomes]
+
+
+def compile_condition(condition: Condition) -> CompiledCondition:
+    leaves: list[LeafFn] = []
+    combine = _combine(condition, leaves)
+    return CompiledCondition(tuple(leaves), combine)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    when: CompiledCondition
+    requires: CompiledCondition | None
+
+    def run(self, paths: Resolver) -> tuple[Result, list[str]]:
+        """See :func:`evaluate_rule_condition`."""
+        result, trace = self.when.run(paths)
+        if self.requires is None:
+            return result, trace
+        precondition, before = self.requires.run(paths)
+        trace = [*(f"requires: {line}" for line in before), *trace]
+        if precondition != MATCH and result != NO_MATCH:
+            trace.append(f"requires → {precondition}: a match cannot be concluded → {UNKNOWN}")
+            return UNKNOWN, trace
+        return result, trace
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    requires = compile_condition(rule.requires) if rule.requires is not None else None
+    return CompiledRule(compile_condition(rule.when), requires)
+
+
 def evaluate_leaf(
     leaf: Leaf, facts: dict[str, Any], resolver: Resolver | None = None
 ) -> tuple[Result, str]:
     """Result of one leaf and its trace line (``resolver`` shares path walks across leaves)."""
-    paths = resolver if resolver is not None else Resolver(facts)
-    op = OPERATORS[leaf.op]
-    projection = paths.resolve(leaf.fact)
-    wildcard = has_wildcard(leaf.fact)
-    values = [hit.value for hit in projection.found]
-    shown = _show(values if wildcard else (values[0] if values else None))
-
-    if op.shape == "presence":
-        present = bool(values)
-        result = MATCH if present == (op.name == "exists") else NO_MATCH
-        subject = f"{leaf.fact} = {shown}" if present else f"{leaf.fact} absent"
-        return result, f"{subject} {op.name} → {result}"
-
-    if projection.absent:
-        return UNKNOWN, f"{leaf.fact} absent → {UNKNOWN}"
-
-    value: Any = leaf.pattern if op.value == "regex" else leaf.value
-    if leaf.value_fact:
-        present, value = paths.get(leaf.value_fact)
-        if not present:
-            return UNKNOWN, f"{leaf.fact} = {shown} {op.name} {leaf.value_fact} absent → {UNKNOWN}"
-    line = f"{leaf.fact} = {shown} {op.name}{_rhs(leaf, value)}"
-    if leaf.value_fact and (problem := value_problem(op.value, value)):
-        return UNKNOWN, f"{line} → {UNKNOWN} (type mismatch: {leaf.value_fact} {problem})"
-
-    notes: list[str] = []
-    if op.shape == "element":
-        if not projection.found and not projection.missing:
-            return NO_MATCH, f"{line} → {NO_MATCH} (empty projection)"
-        results: list[Result] = []
-        for hit in projection.found:
-            try:
-                results.append(MATCH if op.test(hit.value, value) else NO_MATCH)
-            except TypeMismatch as error:
-                results.append(UNKNOWN)
-                notes.append(f"type mismatch at {hit.path}: {error}")
-        results.extend(UNKNOWN for _ in projection.missing)
-        if projection.missing:
-            notes.append(f"{len(projection.missing)} element(s) absent")
-        if leaf.quantifier == "all":
-            line += " (all)"
-            result = kleene_all(results)
-        else:
-            result = kleene_any(results)
-    elif projection.missing:
-        result = UNKNOWN
-        notes.append(f"{len(projection.missing)} element(s) absent")
-    else:
-        whole = values if wildcard else values[0]
-        try:
-            result = MATCH if op.test(whole, value) else NO_MATCH
-        except TypeMismatch as error:
-            result = UNKNOWN
-            notes.append(f"type mismatch: {error}")
-    suffix = f" ({'; '.join(notes)})" if notes else ""
-    return result, f"{line} → {result}{suffix}"
+    return compile_leaf(leaf)(resolver if resolver is not None else Resolver(facts))
 
 
 def evaluate_condition(
@@ -117,17 +257,7 @@ def evaluate_condition(
 ) -> tuple[Result, list[str]]:
     """Result of a condition tree and one trace line per leaf (every leaf is evaluated)."""
     paths = resolver if resolver is not None else Resolver(facts)
-    if isinstance(condition, Leaf):
-        result, line = evaluate_leaf(condition, facts, paths)
-        return result, [line]
-    if isinstance(condition, Not):
-        result, trace = evaluate_condition(condition.child, facts, paths)
-        return kleene_not(result), trace
-    outcomes = [evaluate_condition(child, facts, paths) for child in condition.children]
-    trace = [line for _, lines in outcomes for line in lines]
-    combine = kleene_all if isinstance(condition, AllOf) else kleene_any
-    assert isinstance(condition, AllOf | AnyOf)
-    return combine(result for result, _ in outcomes), trace
+    return compile_condition(condition).run(paths)
 
 
 def evaluate_rule_condition(
@@ -139,13 +269,4 @@ def evaluate_rule_condition(
     was incomplete, yet ``all(complete, not found)`` would say no_match there. A no_match of
     ``when`` (a policy was found) stands whatever the precondition.
     """
-    paths = resolver if resolver is not None else Resolver(facts)
-    result, trace = evaluate_condition(rule.when, facts, paths)
-    if rule.requires is None:
-        return result, trace
-    precondition, before = evaluate_condition(rule.requires, facts, paths)
-    trace = [*(f"requires: {line}" for line in before), *trace]
-    if precondition != MATCH and result != NO_MATCH:
-        trace.append(f"requires → {precondition}: a match cannot be concluded → {UNKNOWN}")
-        return UNKNOWN, trace
-    return result, trace
+    return rule.compiled.run(resolver if resolver is not None else Resolver(facts))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rgpd_check.facts.paths import Resolver
-from rgpd_check.findings import Citations, Finding, gather
+from rgpd_check.findings import Citations, Finding
+from rgpd_check.findings.evidence import gather_unique
 
-from .conditions import evaluate_rule_condition
 from .model import MATCH, Rule, RuleSet
 from .operators import ABSENCE_OPERATORS
 
@@ -20,15 +20,15 @@ def absence_based(rule: Rule) -> bool:
 def evaluate_rule(rule: Rule, facts: dict[str, Any], citations: Citations | None = None) -> Finding:
     """``citations`` (built on ``facts``) shares path walks and cited values across rules."""
     cache = citations if citations is not None else Citations(facts)
-    result, trace = evaluate_rule_condition(rule, facts, cache.resolver)
-    gathered = gather(facts, rule.cited_paths, cache)
+    result, trace = rule.compiled.run(cache.resolver)
+    gathered = gather_unique(cache, rule.cited_paths)
     if result == MATCH and not gathered.evidence:
         trace.append(
             "no evidence reference: the match rests on something not found"
             if absence_based(rule)
             else "warning: match without any evidence reference"
         )
-    return Finding(
+    return Finding.make(
         rule=rule.id,
         family=rule.family,
         kind=rule.kind,

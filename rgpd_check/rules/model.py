@@ -6,11 +6,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rgpd_check.errors import InputError
 from rgpd_check.findings.evidence import cited_paths
 from rgpd_check.rules.yamlpos import LocatedProblem
+
+if TYPE_CHECKING:
+    from .conditions import CompiledRule
 
 Result = Literal["match", "no_match", "unknown"]
 MATCH: Result = "match"
@@ -101,6 +104,17 @@ class Rule:
         """Evidence paths, then every path a leaf reads: computed once, cited per finding."""
         read = [path for leaf in self.leaves() for path in (leaf.fact, leaf.value_fact) if path]
         return tuple(cited_paths(self.evidence, read))
+
+    @cached_property
+    def compiled(self) -> CompiledRule:
+        """``requires`` and ``when`` compiled once, on first use (see ``conditions``)."""
+        from .conditions import compile_rule  # conditions imports this module
+
+        return compile_rule(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Without the compiled form (closures do not pickle; it is rebuilt on use)."""
+        return {key: value for key, value in self.__dict__.items() if key != "compiled"}
 
 
 RuleError = LocatedProblem  # one problem, as file:line:col: message
