@@ -234,11 +234,14 @@ class BrowserSession:
         return ok
 
     async def settle(self, page: Page) -> dict[str, Any]:
-        """Network quiet, then a linger for what the page scheduled (tag managers fire late).
+        """Network quiet, then a linger for what the pages scheduled (tag managers fire late).
 
-        The linger window (``linger`` seconds from the first quiet) used to be slept through;
-        now it lasts until the page's timers due in it have run, each followed by another
-        quiet, and the whole window is waited only when the page's schedule cannot be read.
+        The linger window (``linger`` s from the first quiet) lasts until the timers due in it
+        have run, each followed by another quiet: nothing a sleep through the window would
+        catch is missed, and a page with nothing scheduled is not waited for. The window is
+        slept whole when the schedule cannot be read (worker, unreadable frame, media playing).
+        Returns how the wait ended, for the visit's log line (``timers``: due items seen,
+        summed over the checks).
         """
         quiet, limit = self.options.settle_quiet, self.options.settle_limit
         started = time.monotonic()
