@@ -7,8 +7,11 @@ resources the page makes a browser load, forms, and URLs inside inline scripts.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -114,10 +117,42 @@ def parse_page(html: str, base_url: str, *, text: bool = True) -> ParsedPage:
     ``text=False`` skips the main text (a second parse): the crawler only needs the links.
     """
     html = cap_depth(html)
-    page = _structure(html, base_url)  # its tree is freed on return: one tree at a time
+    page = _remembered_structure(html, base_url)  # its tree is freed: one tree at a time
     if text:
         page.text = _main_text(html)
     return page
+
+
+_REMEMBERED = 512  # pages: the crawl's parse serves the analysis of the same audit
+_REMEMBERED_ITEMS = 5_000  # links and resources of one page worth keeping
+_structures: OrderedDict[tuple[bytes, str], ParsedPage] = OrderedDict()
+_structures_lock = threading.Lock()
+
+
+def _remembered_structure(html: str, base_url: str) -> ParsedPage:
+    """``_structure``, remembered for the last pages seen in this process.
+
+    The crawler parses every page for its links while collecting; the analysis then needs
+    the same structure again (plus the main text). The result depends only on the markup and
+    the URL, so the key is a digest of both and each caller gets its own copy.
+    """
+    key = (
+        hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+        base_url,
+    )
+    with _structures_lock:
+        known = _structures.get(key)
+        if known is not None:
+            _structures.move_to_end(key)
+    if known is None:
+        known = _structure(html, base_url)
+        if len(known.links) + len(known.resources) > _REMEMBERED_ITEMS:
+            return known  # a hostile page is not kept alive
+        with _structures_lock:
+            _structures[key] = known
+            while len(_structures) > _REMEMBERED:
+                _structures.popitem(last=False)
+    return replace(known, links=list(known.links), resources=list(known.resources))
 
 
 def _structure(html: str, base_url: str) -> ParsedPage:

@@ -55,3 +55,15 @@ def test_banners_are_dropped_whatever_the_case_or_entity_encoding() -> None:
     assert "Accepter" not in text and "consentement" not in text and "bandeau" not in text
     assert "hébergées en France" in text
     assert "Les cookies sont décrits" in text  # a policy section about cookies is no banner
+
+
+def test_a_remembered_structure_is_a_copy_and_the_text_is_still_computed() -> None:
+    page = "<html><head><title>T</title></head><body><main><p>Texte principal assez long." \
+        "</p><a href='/a'>A</a></main></body></html>"
+    first = html.parse_page(page, "https://outil.test/", text=False)
+    first.links.append(html.Link("https://elsewhere.test/", "injected"))
+    second = html.parse_page(page, "https://outil.test/")
+    assert [link.url for link in second.links] == ["https://outil.test/a"]
+    assert "Texte principal" in second.text and first.text == ""
+    other_base = html.parse_page(page, "https://autre.test/x/")
+    assert [link.url for link in other_base.links] == ["https://autre.test/a"]
