@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from rgpd_check.analyze.documents.clauses import is_guarded, polarity, scope
@@ -29,9 +30,17 @@ class Hit:
     fstart: int
     fend: int
     status: str  # "affirmed" | "denied"
-    scope: str | None
     value: Any
     deny_pattern: bool = False
+    condition: tuple[int, int] | None = None
+    doc: Document | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def scope(self) -> str | None:
+        """Words that limit the statement; worked out only for the hits a result quotes."""
+        if self.doc is None:
+            return None
+        return scope(self.doc, self.index, self.fstart, self.fend, self.condition)
 
 
 def occurrences(doc: Document, regex: re.Pattern[str]) -> Iterator[tuple[int, int, int]]:
@@ -183,9 +192,10 @@ def find_hits(doc: Document, spec: SignalSpec) -> list[Hit]:
                     start,
                     end,
                     status,
-                    scope(doc, index, start, end, state.condition),
                     value,
                     pattern.polarity == "deny",
+                    state.condition,
+                    doc,
                 )
             )
     denied_by_pattern = {h.index for h in hits if h.deny_pattern}
