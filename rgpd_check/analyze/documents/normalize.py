@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 _PLAIN = {
     "\u2019": "'",
@@ -61,14 +64,81 @@ def fold_pattern(pattern: str) -> str:
     return "".join(_fold_char(c, False) for c in pattern)
 
 
+class OffsetMap(Sequence[int]):
+    """Positions in one text for each position in another, kept as runs.
+
+    Folding maps almost every character one to one, so the map is long runs of consecutive
+    positions: each run is stored by its first value (or, for the few spans that are not one
+    to one, by its values), and a look-up is a binary search over the runs.
+    """
+
+    __slots__ = ("_starts", "_firsts", "_values", "_length")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._firsts: list[int] = []
+        self._values: list[list[int] | None] = []
+        self._length = 0
+
+    def add_run(self, first: int, length: int) -> None:
+        """``first``, ``first + 1``, … for the next ``length`` positions."""
+        if length > 0:
+            self._starts.append(self._length)
+            self._firsts.append(first)
+            self._values.append(None)
+            self._length += length
+
+    def add_values(self, values: list[int]) -> None:
+        """Explicit values for the next ``len(values)`` positions."""
+        if values:
+            self._starts.append(self._length)
+            self._firsts.append(values[0])
+            self._values.append(values)
+            self._length += len(values)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        run = bisect_right(self._starts, index) - 1
+        values = self._values[run]
+        offset = index - self._starts[run]
+        return values[offset] if values is not None else self._firsts[run] + offset
+
+    def __iter__(self) -> Iterator[int]:
+        for first, values, start, end in zip(
+            self._firsts, self._values, self._starts, [*self._starts[1:], self._length], strict=True
+        ):
+            yield from values if values is not None else range(first, first + end - start)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class Folded:
     """Original text, its folded form and the offset maps between them."""
 
     text: str
     folded: str
-    to_original: tuple[int, ...]
-    to_folded: tuple[int, ...]
+    to_original: Sequence[int]
+    to_folded: Sequence[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) covering folded [start, end)."""
@@ -185,28 +255,32 @@ def fold(text: str) -> Folded:
     table, special = _plan(frozenset(text))
     plain = text.translate(table)
     out: list[str] = []
-    to_original: list[int] = []
-    to_folded: list[int] = []
+    to_original, to_folded = OffsetMap(), OffsetMap()
+    folded_length = 0
     done = 0
     for match in special.finditer(text) if special is not None else ():
         start, stop = match.span()
         if start > done:
-            base = len(to_original)
             out.append(plain[done:start])
-            to_original.extend(range(done, start))
-            to_folded.extend(range(base, base + start - done))
+            to_original.add_run(done, start - done)
+            to_folded.add_run(folded_length, start - done)
+            folded_length += start - done
         pieces: list[str] = []
-        base = len(to_original)
-        _fold_span(text, start, stop, pieces, to_original, to_folded, start == 0, base)
+        originals: list[int] = []
+        foldeds: list[int] = []
+        _fold_span(text, start, stop, pieces, originals, foldeds, start == 0, folded_length)
         out.append("".join(pieces))
+        to_original.add_values(originals)
+        to_folded.add_values(foldeds)
+        folded_length += len(originals)
         done = stop
-    base = len(to_original)
     out.append(plain[done:])
-    to_original.extend(range(done, len(text)))
-    to_folded.extend(range(base, base + len(text) - done))
-    to_folded.append(len(to_original))
-    to_original.append(len(text))
-    return Folded(text, "".join(out), tuple(to_original), tuple(to_folded))
+    to_original.add_run(done, len(text) - done)
+    to_folded.add_run(folded_length, len(text) - done)
+    folded_length += len(text) - done
+    to_folded.add_values([folded_length])
+    to_original.add_values([len(text)])
+    return Folded(text, "".join(out), to_original, to_folded)
 
 
 def fold_text(text: str) -> str:
