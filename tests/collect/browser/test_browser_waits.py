@@ -89,11 +89,13 @@ def run(testweb_session: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> I
     _sites(web)
     out = tmp_path_factory.mktemp("waits")
     base = web.url("minuteur.test", https=True)
-    # The first entry page is visited last: the timers page is followed by another visit, to
-    # which its late requests would be attributed had the wait ended too soon.
+    # Visited in the order calme, fenetre, timers page, travailleur (the first entry comes
+    # last): each page with timers is followed by another visit, to which its late requests
+    # would be attributed had the wait ended too soon; the worker page comes last, as its
+    # worker may still be listed for a moment after the page is left.
     audit_site(
         web,
-        [base + "calme", base + "travailleur", base + "fenetre", base],
+        [base + "travailleur", base + "calme", base + "fenetre", base],
         out,
         browser=True,
         browser_options=WAITS,
@@ -115,7 +117,8 @@ def test_timers_due_in_the_linger_are_waited_for(run: Run) -> None:
 def test_a_pop_ups_timers_are_waited_for_too(run: Run) -> None:
     [beacon] = [e for e in run.log if e["kind"] == "request" and e["url"].endswith("/popup-b")]
     assert (beacon["phase"], beacon["visit"]) == ("before_consent", run.base + "fenetre")
-    assert run.visit(run.base + "fenetre")["settle"]["linger"] == "page_timers"
+    # Waited for (how depends on whether the pop-up was still loading when first looked at).
+    assert run.visit(run.base + "fenetre")["settle"]["linger"] in ("page_timers", "whole_window")
 
 
 def test_nothing_scheduled_ends_the_linger_at_once(run: Run) -> None:
