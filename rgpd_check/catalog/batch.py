@@ -9,6 +9,7 @@ skipped, so an interrupted batch simply runs again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import sys
 import time
@@ -173,6 +174,15 @@ async def audit_tool(
     )
 
 
+def _browser_scope(browser: bool) -> contextlib.AbstractAsyncContextManager[object]:
+    """One Chromium launch for the whole batch (each audit gets a fresh context)."""
+    if not browser:
+        return contextlib.nullcontext()
+    from rgpd_check.collect.browser import shared_browser
+
+    return shared_browser()
+
+
 def analysis_executor(processes: int) -> Executor:
     """One analysis thread, or a pool of ``processes`` fresh interpreters (spawned: forking
     a process that runs an event loop and threads is unsafe)."""
@@ -235,8 +245,10 @@ async def run_batch(
             if listener:
                 listener.finished(outcome)
 
+    workers = min(options.jobs, max(len(pending), 1))
     with analysis_executor(options.processes) as analysis:
-        await asyncio.gather(*(worker() for _ in range(min(options.jobs, max(len(pending), 1)))))
+        async with _browser_scope(options.audit.browser):
+            await asyncio.gather(*(worker() for _ in range(workers)))
     order = {t.id: i for i, t in enumerate(tools)}
     outcomes.sort(key=lambda o: order[o.tool.id])
     return BatchResult(outcomes=outcomes, cleaned=cleaned)

@@ -14,6 +14,7 @@ by the guard and recorded.
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import ssl
 import time
 from collections.abc import Sequence
@@ -162,6 +163,19 @@ def make_ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
     return context
 
 
+class _NoCookies(http.cookiejar.CookieJar):
+    """A cookie jar that keeps and sends nothing."""
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        return
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return
+
+    def add_cookie_header(self, request: Any) -> None:
+        return
+
+
 class NetClient:
     """Async HTTP client bound to one audit's resolver, guard and WARC."""
 
@@ -172,8 +186,16 @@ class NetClient:
         self._warc = warc
         self.requests_made = 0
         backend = _GuardedBackend(resolver, self.guard)
-        self._client = httpx.AsyncClient(
+        self._client = self._new_client(backend, httpx.Cookies())
+        # The browser sends its own Cookie headers: its relayed requests must neither carry
+        # the crawler's cookies nor leave theirs for the crawler ("first visit" evidence).
+        self._relay = self._new_client(backend, httpx.Cookies(_NoCookies()))
+
+    def _new_client(self, backend: _GuardedBackend, cookies: httpx.Cookies) -> httpx.AsyncClient:
+        options = self.options
+        return httpx.AsyncClient(
             transport=_GuardedTransport(backend, make_ssl_context(options.ca_bundle)),
+            cookies=cookies,
             follow_redirects=False,
             timeout=httpx.Timeout(
                 connect=options.connect_timeout,
@@ -191,6 +213,7 @@ class NetClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        await self._relay.aclose()
 
     async def fetch(
         self,
@@ -252,11 +275,12 @@ class NetClient:
         content: bytes | None,
         sent: list[tuple[str, str]],
     ) -> None:
-        request = self._client.build_request(
+        client = self._relay if headers is not None else self._client
+        request = client.build_request(
             method, result.url, headers=list(headers) if headers else None, content=content
         )
         sent.extend(request.headers.items())  # per call: concurrent fetches must not mix
-        response = await self._client.send(request, stream=True)
+        response = await client.send(request, stream=True)
         try:
             result.status = response.status_code
             result.reason = response.reason_phrase

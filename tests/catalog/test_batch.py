@@ -30,10 +30,12 @@ from rgpd_check.catalog.model import Tool
 from rgpd_check.cli import main
 from rgpd_check.collect.crawler import CrawlOptions
 from rgpd_check.errors import InputError
+from rgpd_check.evidence.bundle import Bundle
 from tests.catalog.fakes import write_tool
 from tests.helpers import cli_network_args, net_options
 from tests.testweb.model import Route, Site
 from tests.testweb.web import TestWeb
+from tests.trackers.support import FAST_BROWSER, needs_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = """<!doctype html><html lang="fr"><head><title>{name}</title></head><body>
@@ -320,3 +322,25 @@ def test_negative_processes_is_a_clear_error(tmp_path: Path) -> None:
     write_tool(cat, "one", url="https://one.test/", documents=False)
     with pytest.raises(InputError, match="processes"):
         audit_catalog(load_catalog(cat), tmp_path / "r", BatchOptions(processes=-1))
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_browser_batch_shares_one_chromium_launch(testweb: TestWeb, tmp_path: Path) -> None:
+    add_tool_site(testweb, "epsilon.test")
+    add_tool_site(testweb, "zeta.test")
+    cat = tmp_path / "catalog"
+    write_tool(cat, "epsilon", url=testweb.url("epsilon.test"), documents=False)
+    write_tool(cat, "zeta", url=testweb.url("zeta.test"), documents=False)
+    audit = dataclasses.replace(
+        base_options(testweb), browser=True, browser_options={**FAST_BROWSER, "keylog": False}
+    )
+    out = tmp_path / "reports"
+    result = audit_catalog(load_catalog(cat), out, BatchOptions(jobs=2, audit=audit))
+    assert {o.status for o in result.outcomes} == {AUDITED}
+    for tool in ("epsilon", "zeta"):
+        run = layout.latest(out, tool)
+        assert run is not None
+        entries = Bundle.open(Path(run.path)).entries("browser.jsonl")
+        [session] = [e for e in entries if e["kind"] == "session"]
+        assert session["browser_shared"] is True and session["fresh_context"] is True

@@ -154,3 +154,41 @@ def test_dropped_connection_and_refused_port(testweb: TestWeb, tmp_path: Path) -
     assert result.status is None and result.error in ("connection_reset", "connect_error")
     refused, _, _ = fetch(testweb, "http://drop.test:9/", tmp_path / "r")
     assert refused.error == "connect_refused"
+
+
+def test_relayed_browser_requests_never_mix_cookies_with_the_crawler(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    """The browser sends its own Cookie header; the crawler's jar must not add to it, and
+    what a relayed response sets must not reach the crawler (first-visit evidence)."""
+    testweb.add_site(
+        Site(
+            "tool.test",
+            pages={
+                "/crawl": Route(body="<p>a</p>", set_cookies=["crawler=1; Path=/"]),
+                "/browser": Route(body="<p>b</p>", set_cookies=["relayed=1; Path=/"]),
+                "/next": "<p>c</p>",
+            },
+        )
+    )
+
+    async def run() -> None:
+        options = net_options(testweb)
+        resolver = Resolver(server=options.dns_server, timeout=options.dns_timeout)
+        client = NetClient(options, resolver, None)
+        try:
+            await client.fetch(testweb.url("tool.test", "/crawl"))
+            await client.fetch(testweb.url("tool.test", "/browser"), headers=[("Accept", "*/*")])
+            await client.fetch(testweb.url("tool.test", "/next"), headers=[("Cookie", "own=1")])
+            await client.fetch(testweb.url("tool.test", "/next"))
+        finally:
+            await client.aclose()
+
+    asyncio.run(run())
+    sent = [(r.path, r.headers.get("cookie")) for r in testweb.requests_for("tool.test")]
+    assert sent == [
+        ("/crawl", None),
+        ("/browser", None),  # not the crawler's cookie
+        ("/next", "own=1"),  # exactly what the browser sent
+        ("/next", "crawler=1"),  # the crawler keeps its own, never "relayed"
+    ]
