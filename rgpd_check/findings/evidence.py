@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from rgpd_check.facts.paths import Hit, Resolver
 
-from .preview import VALUE_ENCODER, capped_map, strip
+from .preview import LARGE, capped_map, encode, strip
 from .refkey import ref_key
 
 MAX_REFS = 25
@@ -82,7 +82,7 @@ def refs_for(facts: Any, parts: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def _json(value: Any) -> str:
-    return VALUE_ENCODER.encode(value)
+    return encode(value)
 
 
 def _size(value: Any) -> int:
@@ -117,14 +117,20 @@ def cited_value(raw: Any, limit: int = MAX_VALUE_CHARS) -> Any:
     """
     kind = type(raw)
     if kind is dict:
-        done, capped = capped_map(raw, limit)
-        if done:
-            return capped
+        # A map holding a large map (a document item and its signals) is likely far longer
+        # than the cap; a smaller one is stripped and encoded whole, which is quicker.
+        if any(type(v) is dict and len(v) >= LARGE for v in raw.values()):
+            done, capped = capped_map(raw, limit)
+            if done:
+                return capped
     elif raw is None or kind is bool:
         if limit >= 5:
             return raw
     elif kind is str:
         if 6 * len(raw) + 2 <= limit:
+            return raw
+    elif kind is int:
+        if -(10**15) < raw < 10**15 and limit >= 16:
             return raw
     elif kind is list and all(type(item) is str for item in raw):
         if sum(6 * len(item) + 4 for item in raw) + 2 <= limit:
@@ -133,14 +139,18 @@ def cited_value(raw: Any, limit: int = MAX_VALUE_CHARS) -> Any:
 
 
 def _copy(value: Any) -> Any:
-    """A fresh copy of JSON-shaped data, so findings never share a mutable cited value."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
+    """A fresh copy of JSON-shaped data, so findings never share a mutable cited value.
+
+    Cited values are made by ``strip``: their maps and lists are plain ``dict``/``list``.
+    """
+    if type(value) is dict:
+        return {k: _copy(v) if type(v) in _NESTED else v for k, v in value.items()}
+    if type(value) is list:
+        return [_copy(item) if type(item) in _NESTED else item for item in value]
     return value
 
 
+_NESTED = frozenset({dict, list})
 _UNREACHED = object()  # no node at a concrete path (``_chain`` stops above it)
 
 
@@ -284,11 +294,12 @@ def gather_unique(cache: Citations, paths: Sequence[str]) -> Gathered:
     cited = gathered.facts
     evidence = gathered.evidence
     seen: set[int] = set()
+    known = cache._paths
     for path in paths:
-        found = cache.path(path)
+        found = known.get(path) or cache.path(path)
         for shown, value in zip(found.shown, found.values, strict=True):
             if shown not in cited and len(cited) < MAX_FACTS:
-                cited[shown] = _copy(value) if isinstance(value, dict | list) else value
+                cited[shown] = _copy(value) if type(value) in _NESTED else value
         if found.more and len(cited) < MAX_FACTS:
             for hit in found.more:
                 if hit.path not in cited and len(cited) < MAX_FACTS:

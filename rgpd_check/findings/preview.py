@@ -4,9 +4,9 @@ A cited value is stripped of ``evidence``/``quotes`` then capped at ``limit`` JS
 a map longer than that is shown as the first ``limit`` characters of its JSON text. A
 document item is a few kilobytes of signals, so stripping and encoding all of it to keep
 its first thousand characters was most of the cost of citing ``documents.items.*``. Here the
-JSON text is written as the encoder would write it and stops once past the cap; plain data
-(maps with string keys, lists) is written piece by piece down to ``STREAMED_LEVELS``,
-anything else is handed to the encoder whole, so the text is the same.
+JSON text is written as the encoder would write it and stops once past the cap: maps and
+lists entry by entry, scalars and what lies deeper encoded by the encoder itself, so the
+text is the same.
 """
 
 from __future__ import annotations
@@ -18,15 +18,43 @@ from typing import Any
 # What ``json.dumps(..., ensure_ascii=False, default=str)`` builds on every call, built once.
 VALUE_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
 STRIPPED = ("evidence", "quotes")
+_CONTAINERS = (dict, list)
+
+# A map holding a map of this many entries is written as far as the cap needs (see
+# ``capped_map``); maps and lists are written entry by entry down to ``STREAMED_LEVELS``.
+LARGE = 16
+STREAMED_LEVELS = 4
+_SHORT = 16
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def encode(value: Any) -> str:
+    """``VALUE_ENCODER.encode(value)``, calling the C encoder as that method does.
+
+    ``JSONEncoder.encode`` spends as long in its Python layers as the C encoder spends on
+    a small value; cited values are encoded a few hundred times per facts document.
+    """
+    if isinstance(value, str):
+        return _encode_str(value)
+    if _make_encoder is None:
+        return VALUE_ENCODER.encode(value)
+    # The arguments ``JSONEncoder.iterencode`` passes for VALUE_ENCODER's settings.
+    chunks = _make_encoder({}, str, _encode_str, None, ": ", ", ", False, False, True)(value, 0)
+    return "".join(chunks)
 
 
 def strip(value: Any) -> Any:
     """A cited value without its evidence and quotes (they are listed as refs)."""
     if isinstance(value, dict):
-        return {k: strip(v) for k, v in value.items() if k not in STRIPPED}
+        return {
+            k: strip(v) if isinstance(v, _CONTAINERS) else v
+            for k, v in value.items()
+            if k not in STRIPPED
+        }
     if isinstance(value, list):
-        return [strip(item) for item in value]
+        return [strip(item) if isinstance(item, _CONTAINERS) else item for item in value]
     return value
 
 
@@ -38,34 +66,26 @@ class _Unusual(Exception):
     """A map key the encoder converts (not a string): the caller takes the plain path."""
 
 
-# Maps and lists this deep or deeper are stripped and encoded whole (small, and the encoder
-# is fast); the levels above are written entry by entry so that writing can stop early.
-STREAMED_LEVELS = 4
-
-
 def _text(value: Any) -> str:
     """The JSON text of ``strip(value)``, in one piece."""
-    kind = type(value)
-    if kind is str:
-        return _encode_str(value)
     if value is None:
         return "null"
     if value is True:
         return "true"
     if value is False:
         return "false"
-    if kind is int:
+    if type(value) is int:
         return int.__repr__(value)
-    return VALUE_ENCODER.encode(strip(value))
+    return encode(strip(value))
 
 
-def _write(
-    value: dict[Any, Any] | list[Any], parts: list[str], size: int, limit: int, level: int
-) -> int:
+def _write(value: Any, parts: list[str], size: int, limit: int, level: int) -> int:
     """Appends the JSON text of ``strip(value)`` (an exact map or list) to ``parts``.
 
     Returns the new total size; raises ``_Full`` once it is past the cap (the text so far
-    is then a prefix of the whole text, longer than the cap).
+    is then a prefix of the whole text, longer than the cap). Strings and short lists of
+    plain values are written in one piece, maps and lists down to ``STREAMED_LEVELS``
+    entry by entry, deeper ones whole.
     """
     nested = level + 1 < STREAMED_LEVELS
     if type(value) is dict:
@@ -76,33 +96,39 @@ def _write(
             if type(key) is not str:
                 raise _Unusual
             kind = type(item)
-            if nested and (kind is dict or kind is list):
+            if kind is str:
+                text = f"{separator}{_encode_str(key)}: {_encode_str(item)}"
+            elif nested and (kind is dict or (kind is list and not _plain(item))):
                 head = f"{separator}{_encode_str(key)}: "
                 parts.append(head)
                 size = _write(item, parts, size + len(head), limit, level + 1)
+                separator = ", "
+                continue
             else:
-                text = _encode_str(item) if kind is str else _text(item)
-                text = f"{separator}{_encode_str(key)}: {text}"
-                parts.append(text)
-                size += len(text)
-                if size > limit:
-                    raise _Full
+                text = f"{separator}{_encode_str(key)}: {_text(item)}"
+            parts.append(text)
+            size += len(text)
+            if size > limit:
+                raise _Full
             separator = ", "
         closing = "{}" if separator == "{" else "}"
     else:
         separator = "["
         for item in value:
             kind = type(item)
-            if nested and (kind is dict or kind is list):
+            if kind is str:
+                text = separator + _encode_str(item)
+            elif nested and (kind is dict or (kind is list and not _plain(item))):
                 parts.append(separator)
                 size = _write(item, parts, size + len(separator), limit, level + 1)
+                separator = ", "
+                continue
             else:
-                text = _encode_str(item) if kind is str else _text(item)
-                text = f"{separator}{text}"
-                parts.append(text)
-                size += len(text)
-                if size > limit:
-                    raise _Full
+                text = separator + _text(item)
+            parts.append(text)
+            size += len(text)
+            if size > limit:
+                raise _Full
             separator = ", "
         closing = "[]" if separator == "[" else "]"
     parts.append(closing)
@@ -110,6 +136,11 @@ def _write(
     if size > limit:
         raise _Full
     return size
+
+
+def _plain(items: list[Any]) -> bool:
+    """A short list of plain values: encoded in one piece (``strip`` keeps it as it is)."""
+    return len(items) <= _SHORT and _SCALARS.issuperset(map(type, items))
 
 
 def capped_map(value: dict[Any, Any], limit: int) -> tuple[bool, Any]:

@@ -143,7 +143,18 @@ def compile_leaf(leaf: Leaf) -> LeafFn:
         notes: list[str] = []
         result: Result
         if element:
-            if not projection.found and not projection.missing:
+            found = projection.found
+            if len(found) == 1 and not projection.missing:  # one value: its own result
+                try:
+                    result = MATCH if test(found[0].value, value) else NO_MATCH
+                except TypeMismatch as error:
+                    result = UNKNOWN
+                    notes.append(f"type mismatch at {found[0].path}: {error}")
+                if every:
+                    line += " (all)"
+                suffix = f" ({notes[0]})" if notes else ""
+                return result, f"{line} → {result}{suffix}"
+            if not found and not projection.missing:
                 return NO_MATCH, f"{line} → {NO_MATCH} (empty projection)"
             results: list[Result] = []
             for hit in projection.found:
@@ -212,8 +223,13 @@ class CompiledCondition:
 
     def run(self, paths: Resolver) -> tuple[Result, list[str]]:
         """Result of the condition and one trace line per leaf (every leaf is evaluated)."""
-        outcomes = [leaf(paths) for leaf in self.leaves]
-        return self.combine([result for result, _ in outcomes]), [line for _, line in outcomes]
+        results: list[Result] = []
+        lines: list[str] = []
+        for leaf in self.leaves:
+            result, line = leaf(paths)
+            results.append(result)
+            lines.append(line)
+        return self.combine(results), lines
 
 
 def compile_condition(condition: Condition) -> CompiledCondition:

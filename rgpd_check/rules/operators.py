@@ -74,7 +74,12 @@ def _eq(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+_JUST_STR = frozenset({str})
+
+
 def _in(a: Any, items: Any) -> bool:
+    if type(a) is str and type(items) is list and _JUST_STR.issuperset(map(type, items)):
+        return a in items  # plain strings: what the checks and ``_member`` below conclude
     _need(a, *SCALARS)
     _need(items, "list")
     if items and kind(a) not in {kind(i) for i in items}:
