@@ -137,6 +137,20 @@ class Resolver:
         return False, None
 
 
+class _Empty(list[str]):
+    """The ``missing`` list of the resolver's projections that miss nothing, shared by them
+    all (a document has hundreds): cached projections are read-only, this one enforces it."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("projections kept by a Resolver are shared: copy before changing")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+
+_NONE_MISSING = _Empty()
+
+
 def _step(parent: Projection, segment: str) -> Projection:
     """The projection one segment below ``parent`` (as :func:`resolve` walks it)."""
     missing = list(parent.missing)
@@ -156,7 +170,7 @@ def _step(parent: Projection, segment: str) -> Projection:
                     found.append(Hit(text, children[0][1], (*hit.parts, segment)))
                     continue
             missing.append(text)
-        return Projection(found, missing)
+        return Projection(found, missing or _NONE_MISSING)
     for hit in parent.found:
         children = _children(hit.value, segment)
         if children is None:
@@ -165,4 +179,4 @@ def _step(parent: Projection, segment: str) -> Projection:
             found.extend(
                 Hit(_extend(hit.path, key), value, (*hit.parts, key)) for key, value in children
             )
-    return Projection(found, missing)
+    return Projection(found, missing or _NONE_MISSING)

@@ -119,10 +119,12 @@ def cited_value(raw: Any, limit: int = MAX_VALUE_CHARS) -> Any:
     if kind is dict:
         # A map holding a large map (a document item and its signals) is likely far longer
         # than the cap; a smaller one is stripped and encoded whole, which is quicker.
-        if any(type(v) is dict and len(v) >= LARGE for v in raw.values()):
-            done, capped = capped_map(raw, limit)
-            if done:
-                return capped
+        for item in raw.values():
+            if type(item) is dict and len(item) >= LARGE:
+                done, capped = capped_map(raw, limit)
+                if done:
+                    return capped
+                break
     elif raw is None or kind is bool:
         if limit >= 5:
             return raw
@@ -183,7 +185,7 @@ class Citations:
         self._paths: dict[str, PathCitations] = {}
         # By concrete path: the node there (or _UNREACHED), and its refs.
         self._nodes: dict[tuple[str, ...], Any] = {(): facts}
-        self._refs: dict[tuple[str, ...], tuple[tuple[int, dict[str, Any]], ...]] = {}
+        self._refs: dict[tuple[str, ...], tuple[tuple[int, ...], tuple[dict[str, Any], ...]]] = {}
         # By id of the source dict in ``facts`` (quotes, listed refs): values share ancestors.
         self._quoted: dict[int, tuple[int, dict[str, Any]]] = {}
         self._listed: dict[int, tuple[int, dict[str, Any]]] = {}
@@ -204,53 +206,78 @@ class Citations:
         cited = self._paths.get(path)
         if cited is None:
             hits = self.resolver.resolve(path).found
-            first = hits[:MAX_FACTS]
-            shown = tuple([hit.path for hit in first])
-            values = tuple([self._value(hit.parts, hit.value) for hit in first])
+            known = self._values
+            shown: list[str] = []
+            values: list[Any] = []
+            for hit in hits[:MAX_FACTS]:
+                shown.append(hit.path)
+                value = known.get(hit.parts, _UNREACHED)
+                if value is _UNREACHED:
+                    value = known[hit.parts] = cited_value(hit.value)
+                values.append(value)
             if len(hits) == 1:
-                keyed = self.refs(hits[0].parts)
+                ids, refs = self.refs(hits[0].parts)
             else:
-                keyed = tuple(pair for hit in hits for pair in self.refs(hit.parts))
-            ids = tuple(ident for ident, _ in keyed)
+                ids, refs = (), ()
+                for hit in hits:
+                    more_ids, more_refs = self.refs(hit.parts)
+                    ids += more_ids
+                    refs += more_refs
             if len(set(ids)) != len(ids):  # the same ref on two hits, or twice on one
-                once: dict[int, tuple[int, dict[str, Any]]] = {}
-                for pair in keyed:
-                    once.setdefault(pair[0], pair)
-                keyed = tuple(once.values())
-                ids = tuple(once)
-            refs = tuple(ref for _, ref in keyed)
+                once: dict[int, dict[str, Any]] = {}
+                for ident, ref in zip(ids, refs, strict=True):
+                    once.setdefault(ident, ref)
+                ids, refs = tuple(once), tuple(once.values())
             more = hits[MAX_FACTS:] if len(hits) > MAX_FACTS else ()
-            cited = self._paths[path] = PathCitations(shown, values, more, ids, refs)
+            cited = PathCitations(tuple(shown), tuple(values), more, ids, refs)
+            self._paths[path] = cited
         return cited
 
-    def refs(self, parts: tuple[str, ...]) -> tuple[tuple[int, dict[str, Any]], ...]:
-        """``(dedup id, ref)`` pairs of one concrete value, as ``refs_for`` lists them.
+    def refs(self, parts: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[dict[str, Any], ...]]:
+        """Dedup ids and refs of one concrete value, as ``refs_for`` lists the refs.
 
-        Built from the parent's pairs (values share ancestors); the refs are shared.
+        Built from the parent's (values share ancestors); the refs are shared.
         """
-        keyed = self._refs.get(parts)
-        if keyed is not None:
-            return keyed
+        known = self._refs.get(parts)
+        if known is not None:
+            return known
         node = self._node(parts)
         if node is _UNREACHED:  # ``_chain`` stops at the deepest node it reaches
-            keyed = self.refs(parts[:-1])
+            known = self.refs(parts[:-1])
         else:
-            own: list[tuple[int, dict[str, Any]]] = []
+            ids: list[int] = []
+            refs: list[dict[str, Any]] = []
             evidence = None
             if isinstance(node, dict):
                 quotes = node.get("quotes")
                 if isinstance(quotes, list):
-                    own.extend([self._pair(True, q) for q in quotes if isinstance(q, dict)])
+                    self._own(True, quotes, ids, refs)
                 evidence = node.get("evidence")
             if isinstance(evidence, list):
-                own.extend([self._pair(False, r) for r in evidence if isinstance(r, dict)])
-                keyed = tuple(own)
-            elif parts:
-                keyed = (*own, *self.refs(parts[:-1])) if own else self.refs(parts[:-1])
+                self._own(False, evidence, ids, refs)
+                known = (tuple(ids), tuple(refs))
+            elif not parts:
+                known = (tuple(ids), tuple(refs))
             else:
-                keyed = tuple(own)
-        self._refs[parts] = keyed
-        return keyed
+                above = self.refs(parts[:-1])
+                known = (tuple(ids) + above[0], tuple(refs) + above[1]) if ids else above
+        self._refs[parts] = known
+        return known
+
+    def _own(
+        self, quoted: bool, sources: list[Any], ids: list[int], refs: list[dict[str, Any]]
+    ) -> None:
+        """Appends the id and ref of each quote (or listed ref), made once per source dict."""
+        memo = self._quoted if quoted else self._listed
+        for source in sources:
+            if not isinstance(source, dict):
+                continue
+            pair = memo.get(id(source))
+            if pair is None:
+                ref = quote_ref(source) if quoted else dict(source)
+                pair = memo[id(source)] = (self._ids.setdefault(ref_key(ref), len(self._ids)), ref)
+            ids.append(pair[0])
+            refs.append(pair[1])
 
     def _node(self, parts: tuple[str, ...]) -> Any:
         """The node at ``parts`` as ``_chain`` walks there, or ``_UNREACHED``."""
@@ -264,16 +291,6 @@ class Citations:
                 node = parent[int(segment)]
             self._nodes[parts] = node
         return node
-
-    def _pair(self, is_quote: bool, source: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """``(dedup id, ref)`` of one quote or listed ref, made once per source dict."""
-        memo = self._quoted if is_quote else self._listed
-        pair = memo.get(id(source))
-        if pair is None:
-            ref = quote_ref(source) if is_quote else dict(source)
-            ident = self._ids.setdefault(ref_key(ref), len(self._ids))
-            pair = memo[id(source)] = (ident, ref)
-        return pair
 
 
 def gather(

@@ -117,16 +117,18 @@ def compile_leaf(leaf: Leaf) -> LeafFn:
     test = op.test
     shown_key = ("shown", fact)
 
+    name = op.name
+
     def evaluate(paths: Resolver) -> Outcome:
         projection = paths.resolve(fact)
-        shown = _shown(paths, shown_key, projection)
+        shown = paths.memo.get(shown_key) or _shown(paths, shown_key, projection)
         if presence:
             present = bool(projection.found)
             seen = MATCH if present == wanted else NO_MATCH
             subject = f"{fact} = {shown}" if present else f"{fact} absent"
-            return seen, f"{subject} {op.name} → {seen}"
+            return seen, f"{subject} {name} → {seen}"
 
-        if projection.absent:
+        if not projection.found and projection.missing:  # absent
             return UNKNOWN, f"{fact} absent → {UNKNOWN}"
 
         value = fixed
@@ -134,9 +136,9 @@ def compile_leaf(leaf: Leaf) -> LeafFn:
         if value_fact:
             present, value = paths.get(value_fact)
             if not present:
-                return UNKNOWN, f"{fact} = {shown} {op.name} {value_fact} absent → {UNKNOWN}"
+                return UNKNOWN, f"{fact} = {shown} {name} {value_fact} absent → {UNKNOWN}"
             rhs = _rhs(leaf, value)
-        line = f"{fact} = {shown} {op.name}{rhs}"
+        line = f"{fact} = {shown} {name}{rhs}"
         if value_fact and (problem := value_problem(op.value, value)):
             return UNKNOWN, f"{line} → {UNKNOWN} (type mismatch: {value_fact} {problem})"
 

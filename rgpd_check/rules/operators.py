@@ -67,7 +67,12 @@ def _member(item: Any, items: list[Any]) -> bool:
     return any(_same(item, other) for other in items)
 
 
+_EXACT_SCALARS = frozenset({str, int, float, bool})
+
+
 def _eq(a: Any, b: Any) -> bool:
+    if type(a) is type(b) and type(a) in _EXACT_SCALARS:
+        return bool(a == b)  # same exact scalar type: the checks below pass
     _need(a, *SCALARS)
     if kind(a) != kind(b):
         raise TypeMismatch(f"cannot compare {kind(a)} with {kind(b)}")
@@ -98,7 +103,8 @@ def _order(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
 
 def _bool(expected: bool) -> Callable[[Any, Any], bool]:
     def check(a: Any, _: Any) -> bool:
-        _need(a, "boolean")
+        if type(a) is not bool:
+            _need(a, "boolean")
         return a is expected
 
     return check
@@ -109,7 +115,12 @@ def _matches(a: Any, pattern: Any) -> bool:
     return bool(pattern.search(a))
 
 
+_SIZED = frozenset({list, dict, str})
+
+
 def _size(subject: Any) -> int:
+    if type(subject) in _SIZED:
+        return len(subject)
     _need(subject, "list", "map", "string")
     return len(subject)
 
@@ -130,6 +141,8 @@ def _lists(subject: Any, value: Any) -> tuple[list[Any], list[Any]]:
 
 
 def _contains(subject: Any, item: Any) -> bool:
+    if type(subject) is list:
+        return _in(item, subject)  # what the checks below lead to for a list
     if kind(subject) == "string" and kind(item) == "string":
         return item in subject
     _need(subject, "list", "string")
