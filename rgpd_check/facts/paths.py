@@ -116,18 +116,19 @@ class Resolver:
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
-        self._cache: dict[str, Projection] = {}
+        # Every path resolved so far (read-only: ``projections.get(p) or resolve(p)``).
+        self.projections: dict[str, Projection] = {}
         self.memo: dict[Any, Any] = {}
 
     def resolve(self, path: str) -> Projection:
-        projection = self._cache.get(path)
+        projection = self.projections.get(path)
         if projection is None:
             parent, dot, segment = path.rpartition(".")
             if dot:
                 projection = _step(self.resolve(parent), segment)
             else:
                 projection = resolve(self.doc, path)
-            self._cache[path] = projection
+            self.projections[path] = projection
         return projection
 
     def get(self, concrete_path: str) -> tuple[bool, Any]:

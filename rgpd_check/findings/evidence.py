@@ -154,6 +154,8 @@ def _copy(value: Any) -> Any:
 
 _NESTED = frozenset({dict, list})
 _UNREACHED = object()  # no node at a concrete path (``_chain`` stops above it)
+# What ``Citations`` keeps per concrete path: the node there, its refs' ids, its refs.
+_Entry = tuple[Any, tuple[int, ...], tuple[dict[str, Any], ...]]
 
 
 class PathCitations(NamedTuple):
@@ -183,9 +185,8 @@ class Citations:
         self.resolver = resolver if resolver is not None else Resolver(facts)
         self._values: dict[tuple[str, ...], Any] = {}
         self._paths: dict[str, PathCitations] = {}
-        # By concrete path: the node there (or _UNREACHED), and its refs.
-        self._nodes: dict[tuple[str, ...], Any] = {(): facts}
-        self._refs: dict[tuple[str, ...], tuple[tuple[int, ...], tuple[dict[str, Any], ...]]] = {}
+        # By concrete path: the node there (or _UNREACHED), its refs' ids, its refs.
+        self._entries: dict[tuple[str, ...], _Entry] = {}
         # By id of the source dict in ``facts`` (quotes, listed refs): values share ancestors.
         self._quoted: dict[int, tuple[int, dict[str, Any]]] = {}
         self._listed: dict[int, tuple[int, dict[str, Any]]] = {}
@@ -205,7 +206,8 @@ class Citations:
     def path(self, path: str) -> PathCitations:
         cited = self._paths.get(path)
         if cited is None:
-            hits = self.resolver.resolve(path).found
+            paths = self.resolver
+            hits = (paths.projections.get(path) or paths.resolve(path)).found
             known = self._values
             shown: list[str] = []
             values: list[Any] = []
@@ -215,12 +217,14 @@ class Citations:
                 if value is _UNREACHED:
                     value = known[hit.parts] = cited_value(hit.value)
                 values.append(value)
+            entries = self._entries
             if len(hits) == 1:
-                ids, refs = self.refs(hits[0].parts)
+                parts = hits[0].parts
+                _, ids, refs = entries.get(parts) or self._at(parts)
             else:
                 ids, refs = (), ()
                 for hit in hits:
-                    more_ids, more_refs = self.refs(hit.parts)
+                    _, more_ids, more_refs = entries.get(hit.parts) or self._at(hit.parts)
                     ids += more_ids
                     refs += more_refs
             if len(set(ids)) != len(ids):  # the same ref on two hits, or twice on one
@@ -234,35 +238,52 @@ class Citations:
         return cited
 
     def refs(self, parts: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[dict[str, Any], ...]]:
-        """Dedup ids and refs of one concrete value, as ``refs_for`` lists the refs.
+        """Dedup ids and refs of one concrete value, as ``refs_for`` lists the refs."""
+        _, ids, refs = self._entries.get(parts) or self._at(parts)
+        return ids, refs
 
-        Built from the parent's (values share ancestors); the refs are shared.
+    def _at(self, parts: tuple[str, ...]) -> _Entry:
+        """The node at ``parts`` (as ``_chain`` walks there, or ``_UNREACHED``) and its refs.
+
+        Built from the parent's entry: values share ancestors, and a value without its own
+        ``evidence`` list has its parent's refs after its own quotes. The refs are shared.
         """
-        known = self._refs.get(parts)
-        if known is not None:
-            return known
-        node = self._node(parts)
-        if node is _UNREACHED:  # ``_chain`` stops at the deepest node it reaches
-            known = self.refs(parts[:-1])
+        entry = self._entries.get(parts)
+        if entry is not None:
+            return entry
+        above: _Entry | None = None
+        if not parts:
+            node: Any = self.facts
         else:
-            ids: list[int] = []
-            refs: list[dict[str, Any]] = []
-            evidence = None
-            if isinstance(node, dict):
-                quotes = node.get("quotes")
-                if isinstance(quotes, list):
-                    self._own(True, quotes, ids, refs)
-                evidence = node.get("evidence")
-            if isinstance(evidence, list):
-                self._own(False, evidence, ids, refs)
-                known = (tuple(ids), tuple(refs))
-            elif not parts:
-                known = (tuple(ids), tuple(refs))
-            else:
-                above = self.refs(parts[:-1])
-                known = (tuple(ids) + above[0], tuple(refs) + above[1]) if ids else above
-        self._refs[parts] = known
-        return known
+            above = self._entries.get(parts[:-1]) or self._at(parts[:-1])
+            parent, segment, node = above[0], parts[-1], _UNREACHED
+            if isinstance(parent, dict):
+                if segment in parent:
+                    node = parent[segment]
+            elif isinstance(parent, list) and segment.isdigit() and int(segment) < len(parent):
+                node = parent[int(segment)]
+            if node is _UNREACHED:  # ``_chain`` stops at the deepest node it reaches
+                entry = self._entries[parts] = (node, above[1], above[2])
+                return entry
+        ids: list[int] = []
+        refs: list[dict[str, Any]] = []
+        evidence = None
+        if isinstance(node, dict):
+            quotes = node.get("quotes")
+            if isinstance(quotes, list):
+                self._own(True, quotes, ids, refs)
+            evidence = node.get("evidence")
+        if isinstance(evidence, list):
+            self._own(False, evidence, ids, refs)
+            entry = (node, tuple(ids), tuple(refs))
+        elif above is None:
+            entry = (node, tuple(ids), tuple(refs))
+        elif ids:
+            entry = (node, tuple(ids) + above[1], tuple(refs) + above[2])
+        else:
+            entry = (node, above[1], above[2])
+        self._entries[parts] = entry
+        return entry
 
     def _own(
         self, quoted: bool, sources: list[Any], ids: list[int], refs: list[dict[str, Any]]
@@ -278,19 +299,6 @@ class Citations:
                 pair = memo[id(source)] = (self._ids.setdefault(ref_key(ref), len(self._ids)), ref)
             ids.append(pair[0])
             refs.append(pair[1])
-
-    def _node(self, parts: tuple[str, ...]) -> Any:
-        """The node at ``parts`` as ``_chain`` walks there, or ``_UNREACHED``."""
-        node = self._nodes.get(parts, _UNREACHED)
-        if node is _UNREACHED and parts not in self._nodes:
-            parent = self._node(parts[:-1])
-            segment = parts[-1]
-            if isinstance(parent, dict) and segment in parent:
-                node = parent[segment]
-            elif isinstance(parent, list) and segment.isdigit() and int(segment) < len(parent):
-                node = parent[int(segment)]
-            self._nodes[parts] = node
-        return node
 
 
 def gather(
@@ -312,15 +320,23 @@ def gather_unique(cache: Citations, paths: Sequence[str]) -> Gathered:
     evidence = gathered.evidence
     seen: set[int] = set()
     known = cache._paths
+    room = MAX_FACTS  # cited values still allowed
     for path in paths:
         found = known.get(path) or cache.path(path)
-        for shown, value in zip(found.shown, found.values, strict=True):
-            if shown not in cited and len(cited) < MAX_FACTS:
-                cited[shown] = _copy(value) if type(value) in _NESTED else value
-        if found.more and len(cited) < MAX_FACTS:
-            for hit in found.more:
-                if hit.path not in cited and len(cited) < MAX_FACTS:
-                    cited[hit.path] = cache.value(hit.parts, hit.value)
+        if room:
+            for shown, value in zip(found.shown, found.values, strict=False):
+                if shown not in cited:
+                    cited[shown] = _copy(value) if type(value) in _NESTED else value
+                    room -= 1
+                    if not room:
+                        break
+            else:
+                for hit in found.more:
+                    if hit.path not in cited:
+                        cited[hit.path] = cache.value(hit.parts, hit.value)
+                        room -= 1
+                        if not room:
+                            break
         ids = found.ids
         if not ids or seen.issuperset(ids):
             continue
@@ -328,7 +344,7 @@ def gather_unique(cache: Citations, paths: Sequence[str]) -> Gathered:
             evidence.extend(map(dict, found.refs))  # the ids of one path are distinct
             seen.update(ids)
             continue
-        for ident, ref in zip(ids, found.refs, strict=True):
+        for ident, ref in zip(ids, found.refs, strict=False):
             if ident in seen:
                 continue
             seen.add(ident)

@@ -104,6 +104,19 @@ def _signature(leaf: Leaf, value: Any) -> Hashable | None:
 
 def compile_leaf(leaf: Leaf) -> LeafFn:
     """The leaf as a function of the document's resolver: its result and its trace line."""
+    key, evaluate = _compile_leaf(leaf)
+
+    def shared(paths: Resolver) -> Outcome:
+        outcome: Outcome | None = paths.memo.get(key)
+        if outcome is None:
+            outcome = paths.memo[key] = evaluate(paths)
+        return outcome
+
+    return shared
+
+
+def _compile_leaf(leaf: Leaf) -> tuple[Hashable, LeafFn]:
+    """The leaf's memo key (shared by leaves with the same outcome) and its evaluation."""
     op = OPERATORS[leaf.op]
     fact = leaf.fact
     value_fact = leaf.value_fact
@@ -120,7 +133,7 @@ def compile_leaf(leaf: Leaf) -> LeafFn:
     name = op.name
 
     def evaluate(paths: Resolver) -> Outcome:
-        projection = paths.resolve(fact)
+        projection = paths.projections.get(fact) or paths.resolve(fact)
         shown = paths.memo.get(shown_key) or _shown(paths, shown_key, projection)
         if presence:
             present = bool(projection.found)
@@ -188,56 +201,62 @@ def compile_leaf(leaf: Leaf) -> LeafFn:
         return result, f"{line} → {result}{suffix}"
 
     signature = _signature(leaf, fixed)
-    if signature is None:
-        return evaluate
-
-    def shared(paths: Resolver) -> Outcome:
-        outcome: Outcome | None = paths.memo.get(signature)
-        if outcome is None:
-            outcome = paths.memo[signature] = evaluate(paths)
-        return outcome
-
-    return shared
+    return (signature if signature is not None else object()), evaluate
 
 
 # -- conditions and rules ------------------------------------------------------------------
 
 
-def _combine(condition: Condition, leaves: list[LeafFn]) -> Combine:
+def _combine(condition: Condition, leaves: list[tuple[Hashable, LeafFn]]) -> Combine:
     """Appends the condition's leaves (document order) to ``leaves``; combines their results."""
     if isinstance(condition, Leaf):
         index = len(leaves)
-        leaves.append(compile_leaf(condition))
+        leaves.append(_compile_leaf(condition))
         return lambda results: results[index]
     if isinstance(condition, Not):
         child = _combine(condition.child, leaves)
         return lambda results: kleene_not(child(results))
-    children = [_combine(child, leaves) for child in condition.children]
     combine = kleene_all if isinstance(condition, AllOf) else kleene_any
     assert isinstance(condition, AllOf | AnyOf)
-    return lambda results: combine(child(results) for child in children)
+    flat = [child for child in condition.children if isinstance(child, Leaf)]
+    if len(flat) == len(condition.children):
+        first = len(leaves)
+        leaves.extend(_compile_leaf(child) for child in flat)
+        span = slice(first, len(leaves))  # leaves only: their results are side by side
+        return lambda results: combine(results[span])
+    children = [_combine(child, leaves) for child in condition.children]
+    return lambda results: combine([child(results) for child in children])
 
 
 @dataclass(frozen=True)
 class CompiledCondition:
+    keys: tuple[Hashable, ...]  # the leaves' memo keys, in document order
     leaves: tuple[LeafFn, ...]
     combine: Combine
 
     def run(self, paths: Resolver) -> tuple[Result, list[str]]:
-        """Result of the condition and one trace line per leaf (every leaf is evaluated)."""
+        """Result of the condition and one trace line per leaf (every leaf is evaluated).
+
+        A leaf's outcome is kept in ``paths.memo`` for the other rules that repeat it.
+        """
+        memo = paths.memo
         results: list[Result] = []
         lines: list[str] = []
-        for leaf in self.leaves:
-            result, line = leaf(paths)
-            results.append(result)
-            lines.append(line)
+        for key, leaf in zip(self.keys, self.leaves, strict=False):
+            outcome = memo.get(key)
+            if outcome is None:
+                outcome = memo[key] = leaf(paths)
+            results.append(outcome[0])
+            lines.append(outcome[1])
         return self.combine(results), lines
 
 
 def compile_condition(condition: Condition) -> CompiledCondition:
-    leaves: list[LeafFn] = []
+    leaves: list[tuple[Hashable, LeafFn]] = []
     combine = _combine(condition, leaves)
-    return CompiledCondition(tuple(leaves), combine)
+    return CompiledCondition(
+        tuple(key for key, _ in leaves), tuple(leaf for _, leaf in leaves), combine
+    )
 
 
 @dataclass(frozen=True)
