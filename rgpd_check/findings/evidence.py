@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from rgpd_check.facts.paths import Hit, Resolver
 
@@ -154,44 +154,42 @@ def _copy(value: Any) -> Any:
 
 _NESTED = frozenset({dict, list})
 _UNREACHED = object()  # no node at a concrete path (``_chain`` stops above it)
-# What ``Citations`` keeps per concrete path: the node there, its refs' ids, its refs.
-_Entry = tuple[Any, tuple[int, ...], tuple[dict[str, Any], ...]]
 
-
-class PathCitations(NamedTuple):
-    """What one fact path cites in a document: its values, then its refs (duplicates dropped).
-
-    A finding's cited values and its refs are two separate lists, each in path then hit
-    order, so the refs of every hit of a path can be listed together. Values and refs are
-    shared: copy them before handing them out. Few objects, as a document keeps one per path.
-    """
-
-    shown: tuple[str, ...]  # display paths of the first MAX_FACTS hits
-    values: tuple[Any, ...]  # their cited values
-    more: Sequence[Hit]  # the hits after those (a finding is full before it needs them)
-    ids: tuple[int, ...]  # dedup id of each ref
-    refs: tuple[dict[str, Any], ...]
+# What one fact path cites in a document, as a tuple of plain values (the collector stops
+# tracking those; a document keeps one per path):
+# (display paths of the first MAX_FACTS hits, start and end of their cited values in
+#  ``Citations.cited``, the hits after those, the refs' dedup ids, the refs' indexes in
+#  ``Citations.refs``).
+# A finding's cited values and its refs are two separate lists, each in path then hit order,
+# so the refs of every hit of a path are listed together, duplicates dropped. Values and
+# refs are shared: copy them before handing them out.
+PathCitations = tuple[tuple[str, ...], int, int, Sequence[Hit], tuple[int, ...], tuple[int, ...]]
 
 
 class Citations:
     """What ``gather`` derives from one facts document, computed once per path and value.
 
     Many rules cite the same facts; one evaluation of a rule set shares one ``Citations``
-    (and its :class:`Resolver`). The document must not change while it is in use.
+    (and its :class:`Resolver`). The document must not change while it is in use. Refs
+    are kept once per source (a quote or a listed ref in ``facts``) in ``refs``, with the
+    dedup id of their JSON text in ``ids``; the rest of the bookkeeping holds indexes.
     """
 
     def __init__(self, facts: dict[str, Any], resolver: Resolver | None = None) -> None:
         self.facts = facts
         self.resolver = resolver if resolver is not None else Resolver(facts)
+        self.cited: list[Any] = []  # cited values of every path, in the order paths came
+        self.refs: list[dict[str, Any]] = []  # one per source
+        self.ids: list[int] = []  # its dedup id: equal JSON texts, one id
         self._values: dict[tuple[str, ...], Any] = {}
         self._paths: dict[str, PathCitations] = {}
-        # By concrete path: the node there (or _UNREACHED), its refs' ids, its refs.
-        self._entries: dict[tuple[str, ...], _Entry] = {}
-        # By id of the source dict in ``facts`` (quotes, listed refs): values share ancestors.
-        self._quoted: dict[int, tuple[int, dict[str, Any]]] = {}
-        self._listed: dict[int, tuple[int, dict[str, Any]]] = {}
-        # Dedup key → a small id: equal refs (JSON-wise) from different places share an id.
-        self._ids: dict[Hashable, int] = {}
+        # By concrete path: the node there (or _UNREACHED), and the indexes of its refs.
+        self._nodes: dict[tuple[str, ...], Any] = {}
+        self._sources: dict[tuple[str, ...], tuple[int, ...]] = {}
+        # Source dict (by ``id``, ``facts`` holds them) → its index; dedup key → dedup id.
+        self._quoted: dict[int, int] = {}
+        self._listed: dict[int, int] = {}
+        self._keys: dict[Hashable, int] = {}
 
     def value(self, parts: tuple[str, ...], raw: Any) -> Any:
         """The cited (stripped, capped) value; a fresh copy on every call."""
@@ -209,96 +207,90 @@ class Citations:
             paths = self.resolver
             hits = (paths.projections.get(path) or paths.resolve(path)).found
             known = self._values
+            values = self.cited
+            start = len(values)
             shown: list[str] = []
-            values: list[Any] = []
             for hit in hits[:MAX_FACTS]:
                 shown.append(hit.path)
                 value = known.get(hit.parts, _UNREACHED)
                 if value is _UNREACHED:
                     value = known[hit.parts] = cited_value(hit.value)
                 values.append(value)
-            entries = self._entries
             if len(hits) == 1:
-                parts = hits[0].parts
-                _, ids, refs = entries.get(parts) or self._at(parts)
+                sources = self.sources(hits[0].parts)
             else:
-                ids, refs = (), ()
+                sources = ()
                 for hit in hits:
-                    _, more_ids, more_refs = entries.get(hit.parts) or self._at(hit.parts)
-                    ids += more_ids
-                    refs += more_refs
+                    sources += self.sources(hit.parts)
+            ident = self.ids
+            ids = tuple([ident[index] for index in sources])
             if len(set(ids)) != len(ids):  # the same ref on two hits, or twice on one
-                once: dict[int, dict[str, Any]] = {}
-                for ident, ref in zip(ids, refs, strict=True):
-                    once.setdefault(ident, ref)
-                ids, refs = tuple(once), tuple(once.values())
+                once: dict[int, int] = {}
+                for dedup, index in zip(ids, sources, strict=True):
+                    once.setdefault(dedup, index)
+                ids, sources = tuple(once), tuple(once.values())
             more = hits[MAX_FACTS:] if len(hits) > MAX_FACTS else ()
-            cited = PathCitations(tuple(shown), tuple(values), more, ids, refs)
-            self._paths[path] = cited
+            cited = self._paths[path] = (tuple(shown), start, len(values), more, ids, sources)
         return cited
 
-    def refs(self, parts: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[dict[str, Any], ...]]:
-        """Dedup ids and refs of one concrete value, as ``refs_for`` lists the refs."""
-        _, ids, refs = self._entries.get(parts) or self._at(parts)
-        return ids, refs
+    def sources(self, parts: tuple[str, ...]) -> tuple[int, ...]:
+        """Indexes (in ``refs``) of the refs of one concrete value, as ``refs_for`` lists them.
 
-    def _at(self, parts: tuple[str, ...]) -> _Entry:
-        """The node at ``parts`` (as ``_chain`` walks there, or ``_UNREACHED``) and its refs.
-
-        Built from the parent's entry: values share ancestors, and a value without its own
-        ``evidence`` list has its parent's refs after its own quotes. The refs are shared.
+        Built from the parent's: values share ancestors, and a value without its own
+        ``evidence`` list has its parent's refs after its own quotes.
         """
-        entry = self._entries.get(parts)
-        if entry is not None:
-            return entry
-        above: _Entry | None = None
+        known = self._sources.get(parts)
+        if known is not None:
+            return known
+        above: tuple[int, ...] | None = None
         if not parts:
             node: Any = self.facts
         else:
-            above = self._entries.get(parts[:-1]) or self._at(parts[:-1])
-            parent, segment, node = above[0], parts[-1], _UNREACHED
+            up = parts[:-1]
+            above = self._sources.get(up)
+            if above is None:
+                above = self.sources(up)
+            parent, segment, node = self._nodes[up], parts[-1], _UNREACHED
             if isinstance(parent, dict):
                 if segment in parent:
                     node = parent[segment]
             elif isinstance(parent, list) and segment.isdigit() and int(segment) < len(parent):
                 node = parent[int(segment)]
             if node is _UNREACHED:  # ``_chain`` stops at the deepest node it reaches
-                entry = self._entries[parts] = (node, above[1], above[2])
-                return entry
-        ids: list[int] = []
-        refs: list[dict[str, Any]] = []
+                self._nodes[parts] = node
+                self._sources[parts] = above
+                return above
+        self._nodes[parts] = node
+        own: list[int] = []
         evidence = None
         if isinstance(node, dict):
             quotes = node.get("quotes")
             if isinstance(quotes, list):
-                self._own(True, quotes, ids, refs)
+                self._own(True, quotes, own)
             evidence = node.get("evidence")
         if isinstance(evidence, list):
-            self._own(False, evidence, ids, refs)
-            entry = (node, tuple(ids), tuple(refs))
+            self._own(False, evidence, own)
+            known = tuple(own)
         elif above is None:
-            entry = (node, tuple(ids), tuple(refs))
-        elif ids:
-            entry = (node, tuple(ids) + above[1], tuple(refs) + above[2])
+            known = tuple(own)
         else:
-            entry = (node, above[1], above[2])
-        self._entries[parts] = entry
-        return entry
+            known = (*own, *above) if own else above
+        self._sources[parts] = known
+        return known
 
-    def _own(
-        self, quoted: bool, sources: list[Any], ids: list[int], refs: list[dict[str, Any]]
-    ) -> None:
-        """Appends the id and ref of each quote (or listed ref), made once per source dict."""
+    def _own(self, quoted: bool, sources: list[Any], own: list[int]) -> None:
+        """Appends the index of each quote (or listed ref), made once per source dict."""
         memo = self._quoted if quoted else self._listed
         for source in sources:
             if not isinstance(source, dict):
                 continue
-            pair = memo.get(id(source))
-            if pair is None:
+            index = memo.get(id(source))
+            if index is None:
                 ref = quote_ref(source) if quoted else dict(source)
-                pair = memo[id(source)] = (self._ids.setdefault(ref_key(ref), len(self._ids)), ref)
-            ids.append(pair[0])
-            refs.append(pair[1])
+                index = memo[id(source)] = len(self.refs)
+                self.refs.append(ref)
+                self.ids.append(self._keys.setdefault(ref_key(ref), len(self._keys)))
+            own.append(index)
 
 
 def gather(
@@ -320,36 +312,38 @@ def gather_unique(cache: Citations, paths: Sequence[str]) -> Gathered:
     evidence = gathered.evidence
     seen: set[int] = set()
     known = cache._paths
+    values = cache.cited
+    refs = cache.refs
     room = MAX_FACTS  # cited values still allowed
     for path in paths:
-        found = known.get(path) or cache.path(path)
+        shown_paths, start, _, more, ids, sources = known.get(path) or cache.path(path)
         if room:
-            for shown, value in zip(found.shown, found.values, strict=False):
+            for index, shown in enumerate(shown_paths, start):
                 if shown not in cited:
+                    value = values[index]
                     cited[shown] = _copy(value) if type(value) in _NESTED else value
                     room -= 1
                     if not room:
                         break
             else:
-                for hit in found.more:
+                for hit in more:
                     if hit.path not in cited:
                         cited[hit.path] = cache.value(hit.parts, hit.value)
                         room -= 1
                         if not room:
                             break
-        ids = found.ids
         if not ids or seen.issuperset(ids):
             continue
         if len(evidence) + len(ids) <= MAX_REFS and seen.isdisjoint(ids):
-            evidence.extend(map(dict, found.refs))  # the ids of one path are distinct
+            evidence.extend([dict(refs[index]) for index in sources])  # ids of a path differ
             seen.update(ids)
             continue
-        for ident, ref in zip(ids, found.refs, strict=False):
+        for ident, index in zip(ids, sources, strict=False):
             if ident in seen:
                 continue
             seen.add(ident)
             if len(evidence) < MAX_REFS:
-                evidence.append(dict(ref))
+                evidence.append(dict(refs[index]))
             else:
                 gathered.truncated += 1
     return gathered
