@@ -181,7 +181,8 @@ class Citations:
         self.cited: list[Any] = []  # cited values of every path, in the order paths came
         self.refs: list[dict[str, Any]] = []  # one per source
         self.ids: list[int] = []  # its dedup id: equal JSON texts, one id
-        self._values: dict[tuple[str, ...], Any] = {}
+        # Cited value of each map and list cited so far, by ``id`` (``facts`` holds them).
+        self._values: dict[int, Any] = {}
         self._paths: dict[str, PathCitations] = {}
         # By concrete path: the node there (or _UNREACHED), and the indexes of its refs.
         self._nodes: dict[tuple[str, ...], Any] = {}
@@ -196,9 +197,12 @@ class Citations:
         return _copy(self._value(parts, raw))
 
     def _value(self, parts: tuple[str, ...], raw: Any) -> Any:
-        value = self._values.get(parts, _UNREACHED)
+        """The cited value of ``raw`` (a node of ``facts``, at ``parts``), made once."""
+        if type(raw) not in _NESTED:
+            return cited_value(raw)
+        value = self._values.get(id(raw), _UNREACHED)
         if value is _UNREACHED:
-            value = self._values[parts] = cited_value(raw)
+            value = self._values[id(raw)] = cited_value(raw)
         return value
 
     def path(self, path: str) -> PathCitations:
@@ -212,9 +216,13 @@ class Citations:
             shown: list[str] = []
             for hit in hits[:MAX_FACTS]:
                 shown.append(hit.path)
-                value = known.get(hit.parts, _UNREACHED)
-                if value is _UNREACHED:
-                    value = known[hit.parts] = cited_value(hit.value)
+                raw = hit.value
+                if type(raw) in _NESTED:  # made once per map or list of the document
+                    value = known.get(id(raw), _UNREACHED)
+                    if value is _UNREACHED:
+                        value = known[id(raw)] = cited_value(raw)
+                else:
+                    value = cited_value(raw)
                 values.append(value)
             if len(hits) == 1:
                 sources = self.sources(hits[0].parts)
