@@ -154,7 +154,7 @@ _NONE_MISSING = _Empty()
 
 def _step(parent: Projection, segment: str) -> Projection:
     """The projection one segment below ``parent`` (as :func:`resolve` walks it)."""
-    missing = list(parent.missing)
+    missing = list(parent.missing) if parent.missing else []
     found: list[Hit] = []
     if segment != WILDCARD:  # one child at most per hit
         shown = f'["{segment}"]' if "." in segment else f".{segment}"

@@ -310,14 +310,17 @@ def gather(
     evaluation; the result is the same with or without it.
     """
     cache = citations if citations is not None else Citations(facts)
-    return gather_unique(cache, tuple(dict.fromkeys(paths)))
+    evidence, truncated, cited = gather_unique(cache, tuple(dict.fromkeys(paths)))
+    return Gathered(evidence, truncated, cited)
 
 
-def gather_unique(cache: Citations, paths: Sequence[str]) -> Gathered:
-    """``gather`` of paths already without duplicates."""
-    gathered = Gathered()
-    cited = gathered.facts
-    evidence = gathered.evidence
+def gather_unique(
+    cache: Citations, paths: Sequence[str]
+) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+    """``gather`` of paths already without duplicates, as (evidence, truncated, facts)."""
+    cited: dict[str, Any] = {}
+    evidence: list[dict[str, Any]] = []
+    truncated = 0
     seen: set[int] = set()
     known = cache._paths
     values = cache.cited
@@ -353,8 +356,8 @@ def gather_unique(cache: Citations, paths: Sequence[str]) -> Gathered:
             if len(evidence) < MAX_REFS:
                 evidence.append(dict(refs[index]))
             else:
-                gathered.truncated += 1
-    return gathered
+                truncated += 1
+    return evidence, truncated, cited
 
 
 def cited_paths(evidence: Sequence[str], leaf_paths: Sequence[str]) -> list[str]:

@@ -21,8 +21,8 @@ def evaluate_rule(rule: Rule, facts: dict[str, Any], citations: Citations | None
     """``citations`` (built on ``facts``) shares path walks and cited values across rules."""
     cache = citations if citations is not None else Citations(facts)
     result, trace = rule.compiled.run(cache.resolver)
-    gathered = gather_unique(cache, rule.cited_paths)
-    if result == MATCH and not gathered.evidence:
+    evidence, truncated, cited = gather_unique(cache, rule.cited_paths)
+    if result == MATCH and not evidence:
         trace.append(
             "no evidence reference: the match rests on something not found"
             if absence_based(rule)
@@ -39,11 +39,11 @@ def evaluate_rule(rule: Rule, facts: dict[str, Any], citations: Citations | None
         recommendation=dict(rule.recommendation),
         gdpr=list(rule.gdpr),
         references=list(rule.references),
-        evidence=gathered.evidence,
-        facts=gathered.facts,
+        evidence=evidence,
+        facts=cited,
         trace=trace,
         source_file=rule.source_file,
-        evidence_truncated=gathered.truncated,
+        evidence_truncated=truncated,
     )
 
 
