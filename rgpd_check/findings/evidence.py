@@ -4,6 +4,9 @@ Facts derived from evidence carry an ``evidence`` list of refs; document signals
 ``quotes``. For every cited value we take the nearest ``evidence`` list on the value or
 an ancestor, plus the quotes of any signal on the way, so a finding points back to WARC
 records and document excerpts.
+
+One evaluation of a rule set keeps one :class:`Citations`: every path, cited value and ref
+is worked out once per facts document, and each finding gets its own copies.
 """
 
 from __future__ import annotations
@@ -35,9 +38,10 @@ def quote_ref(quote: dict[str, Any]) -> dict[str, Any]:
     if "url" in quote:
         ref["url"] = quote["url"]
     ref["quote"] = quote.get("text", "")
-    for key in ("start", "end"):
-        if key in quote:
-            ref[key] = quote[key]
+    if "start" in quote:
+        ref["start"] = quote["start"]
+    if "end" in quote:
+        ref["end"] = quote["end"]
     return ref
 
 
@@ -119,7 +123,7 @@ def cited_value(raw: Any, limit: int = MAX_VALUE_CHARS) -> Any:
     if kind is dict:
         # A map holding a large map (a document item and its signals) is likely far longer
         # than the cap; a smaller one is stripped and encoded whole, which is quicker.
-        for item in raw.values():
+        for item in () if _DICT.isdisjoint(map(type, raw.values())) else raw.values():
             if type(item) is dict and len(item) >= LARGE:
                 done, capped = capped_map(raw, limit)
                 if done:
@@ -153,6 +157,7 @@ def _copy(value: Any) -> Any:
 
 
 _NESTED = frozenset({dict, list})
+_DICT = frozenset({dict})
 _UNREACHED = object()  # no node at a concrete path (``_chain`` stops above it)
 
 # What one fact path cites in a document, as a tuple of plain values (the collector stops
@@ -231,7 +236,7 @@ class Citations:
                 for hit in hits:
                     sources += self.sources(hit.parts)
             ident = self.ids
-            ids = tuple([ident[index] for index in sources])
+            ids = tuple(map(ident.__getitem__, sources))
             if len(set(ids)) != len(ids):  # the same ref on two hits, or twice on one
                 once: dict[int, int] = {}
                 for dedup, index in zip(ids, sources, strict=True):
@@ -346,7 +351,7 @@ def gather_unique(
         if not ids or seen.issuperset(ids):
             continue
         if len(evidence) + len(ids) <= MAX_REFS and seen.isdisjoint(ids):
-            evidence.extend([dict(refs[index]) for index in sources])  # ids of a path differ
+            evidence.extend(map(dict, map(refs.__getitem__, sources)))  # ids of a path differ
             seen.update(ids)
             continue
         for ident, index in zip(ids, sources, strict=False):

@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Hashable
+from itertools import chain
 from typing import Any
 
 # Raises what the old key raised (unsortable keys, bad key types, cycles) before any key.
 _KEY_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
 _PLAIN = frozenset({str, int, type(None)})
+_STR = frozenset({str})
 
 
 def ref_key(ref: dict[str, Any]) -> Hashable:
@@ -26,17 +28,13 @@ def ref_key(ref: dict[str, Any]) -> Hashable:
     The key is flat, ``(key1, value1, key2, value2, …)`` in sorted key order: one object
     per ref (a cache keeps one per ref of a facts document).
     """
-    keys = sorted(ref)  # the encoder's order, and its errors for unsortable keys
+    items = sorted(ref.items())  # the encoder's order, and its errors for unsortable keys
+    if _STR.issuperset(map(type, ref)) and _PLAIN.issuperset(map(type, ref.values())):
+        return tuple(chain.from_iterable(items))
+    _KEY_ENCODER.encode(ref)
     flat: list[Any] = []
-    for key in keys:
-        value = ref[key]
-        if type(key) is not str or type(value) not in _PLAIN:
-            _KEY_ENCODER.encode(ref)
-            flat = []
-            for key_, value_ in sorted(ref.items()):
-                flat += (_key_text(key_), _canon(value_))
-            return tuple(flat)
-        flat += (key, value)
+    for key, value in items:
+        flat += (_key_text(key), _canon(value))
     return tuple(flat)
 
 
