@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,3 +56,12 @@ def test_memo_is_per_resolver() -> None:
     first, second = Resolver({}), Resolver({})
     first.memo["k"] = 1
     assert second.memo == {}
+
+
+def test_projections_that_miss_nothing_share_a_read_only_empty_list() -> None:
+    resolver = Resolver({"a": {"b": 1, "c": 2}})
+    first, second = resolver.resolve("a.b"), resolver.resolve("a.c")
+    assert first.missing == [] and first.missing is second.missing
+    with pytest.raises(TypeError):
+        first.missing.append("x")
+    assert second.missing == [] and resolve({"a": {}}, "a.b").missing == ["a.b"]
