@@ -14,34 +14,34 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rgpd_check.collect.browser.chromium import (
+    CHROMIUM_ENV,
+    DEFAULT_CHROMIUM,
+    QUIET_ARGS,
+    find_chromium,
+)
 from rgpd_check.render.html import HtmlRenderer
 from rgpd_check.render.i18n import check_lang
 from rgpd_check.render.interface import Renderer, RenderError
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def chromium_path() -> Path:
-    """The Chromium to print with: ``RGPD_CHECK_CHROMIUM`` or Debian's package."""
-    return Path(os.environ.get("RGPD_CHECK_CHROMIUM") or "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", *QUIET_ARGS]
 
 
 def html_to_pdf(html: str, *, executable: Path | None = None) -> bytes:
     """Print one self-contained HTML page to A4 PDF; nothing is fetched from anywhere."""
-    executable = executable or chromium_path()
-    if not executable.exists():
+    if executable is None:
+        found = find_chromium()
+        if found is None:
+            configured = os.environ.get(CHROMIUM_ENV, "").strip() or DEFAULT_CHROMIUM
+            raise RenderError(
+                f"PDF : Chromium introuvable / Chromium not found ({configured}); "
+                f"installer le paquet chromium ou définir {CHROMIUM_ENV}"
+            )
+        executable = Path(found)
+    elif not executable.exists():
         raise RenderError(
             f"PDF : Chromium introuvable / Chromium not found ({executable}); "
-            "installer le paquet chromium ou définir RGPD_CHECK_CHROMIUM"
+            f"installer le paquet chromium ou définir {CHROMIUM_ENV}"
         )
     try:
         asyncio.get_running_loop()

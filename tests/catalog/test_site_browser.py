@@ -21,14 +21,12 @@ import pytest
 
 from rgpd_check.catalog.model import Catalog
 from rgpd_check.catalog.site import SiteResult
+from rgpd_check.collect.browser.chromium import QUIET_ARGS
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+CHROMIUM_ARGS = ["--headless", *QUIET_ARGS]
 AXE_VERSION = "4.14.1"
 AXE_RUN = (
     "async () => await axe.run(document, {runOnly: {type: 'tag',"

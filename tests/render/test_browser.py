@@ -11,20 +11,12 @@ from typing import Any
 
 import pytest
 
+from rgpd_check.collect.browser.chromium import QUIET_ARGS
 from rgpd_check.render.html import HtmlRenderer
 from tests.render.conftest import hostile
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = ["--headless", *QUIET_ARGS]
 
 pytestmark = [
     pytest.mark.browser,

@@ -68,3 +68,11 @@ def test_missing_chromium_is_a_clear_error(tmp_path: Path) -> None:
 def test_pdf_is_not_text(report: dict[str, Any]) -> None:
     with pytest.raises(RenderError, match="binary"):
         PdfRenderer().render(report, lang="fr")
+
+
+def test_a_configured_chromium_that_is_missing_is_named_in_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RGPD_CHECK_CHROMIUM", str(tmp_path / "absent-chromium"))
+    with pytest.raises(RenderError, match="absent-chromium"):
+        html_to_pdf("<p>x</p>")

@@ -22,7 +22,8 @@ THIRD_PARTY_BLOCKED = "third_party_cookies_blocked"
 # Chromium's CookieControlsMode: 0 = allow third-party cookies, 1 = block them.
 _COOKIE_CONTROLS = {THIRD_PARTY_ALLOWED: 0, THIRD_PARTY_BLOCKED: 1}
 
-LAUNCH_ARGS = (
+# A headless Chromium that talks to nothing of its own accord (the PDF printer uses these too).
+QUIET_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -30,6 +31,9 @@ LAUNCH_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+)
+LAUNCH_ARGS = (
+    *QUIET_ARGS,
     # The browser resolves nothing itself: every request is relayed through our network
     # component, so anything that escapes interception fails instead of leaking.
     "--host-resolver-rules=MAP * ~NOTFOUND",
