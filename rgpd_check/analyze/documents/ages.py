@@ -53,7 +53,7 @@ def _countries(doc: Document) -> re.Pattern[str]:
     return _country_rx[key]
 
 
-def _sentences_with(doc: Document, *regexes: re.Pattern[str]) -> list[int]:
+def _sentences_matching(doc: Document, *regexes: re.Pattern[str]) -> list[int]:
     """Sentences where one of ``regexes`` matches: one pass over the document each."""
     return sorted({index for rx in regexes for index, _s, _e in occurrences(doc, rx)})
 
@@ -65,9 +65,11 @@ def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
     # Only a sentence with an age bound ("at least 13", "under 16", "of full age") that is
     # about use or a ban can set an age: one pass over the document per pattern instead of
     # searching every sentence that has a number in it.
-    bounded = _sentences_with(doc, *(rx.regex for rx in (*ages.lower, *ages.upper, *ages.full_age)))
+    bounded = _sentences_matching(
+        doc, *(rx.regex for rx in (*ages.lower, *ages.upper, *ages.full_age))
+    )
     relevant = set(
-        _sentences_with(doc, ages.usage.regex, ages.prohibit.regex, ages.use_prohibit.regex)
+        _sentences_matching(doc, ages.usage.regex, ages.prohibit.regex, ages.use_prohibit.regex)
     )
     for index in (i for i in bounded if i in relevant):
         text = doc.ftext(index)
@@ -107,7 +109,7 @@ def _rows(doc: Document) -> list[tuple[int, str, int]]:
     countries = _countries(doc)
     places = doc.vocab.places
     rows: list[tuple[int, str, int]] = []
-    for index in _sentences_with(doc, doc.vocab.ages.number.regex):
+    for index in _sentences_matching(doc, doc.vocab.ages.number.regex):
         sentence = doc.sentences[index]
         text = doc.ftext(index)
         if len(text) > 100 or sentence.is_heading:

@@ -19,12 +19,14 @@ from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
 from rgpd_check.collect.browser.chromium import LAUNCH_ARGS, find_chromium, write_profile
 from rgpd_check.collect.browser.session import BrowserOptions
+
+T = TypeVar("T")
 
 # What a pupil's browser looks like; the same for every audit's context.
 CONTEXT_OPTIONS: dict[str, Any] = {
@@ -126,14 +128,20 @@ async def _usable(task: asyncio.Task[Running]) -> bool:
     return False
 
 
-async def _stop(task: asyncio.Task[Running]) -> None:
+async def _outcome(task: asyncio.Task[T]) -> T | None:
+    """What a start-up task produced, cancelling it if still running (None: nothing to undo)."""
     if not task.done():
         task.cancel()
     try:
-        running = await task
+        return await task
     except BaseException:  # noqa: BLE001 - cancelled or failed: nothing left to stop
-        return
-    await running.stop()
+        return None
+
+
+async def _stop(task: asyncio.Task[Running]) -> None:
+    running = await _outcome(task)
+    if running is not None:
+        await running.stop()
 
 
 _SHARED: ContextVar[SharedBrowsers | None] = ContextVar("rgpd_check_shared_browser", default=None)
@@ -208,11 +216,8 @@ class BrowserLaunch:
         task, self._task = self._task, None
         if task is None:
             return
-        if not task.done():
-            task.cancel()
-        try:
-            launched = await task
-        except BaseException:  # noqa: BLE001 - cancelled or failed: nothing left to close
+        launched = await _outcome(task)
+        if launched is None:
             return
         with contextlib.suppress(Exception):
             await launched.context.close()
