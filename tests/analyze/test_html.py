@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from rgpd_check.analyze import html
 from rgpd_check.analyze.html import BANNER_WORDS, main_text
 
@@ -67,3 +69,19 @@ def test_a_remembered_structure_is_a_copy_and_the_text_is_still_computed() -> No
     assert "Texte principal" in second.text and first.text == ""
     other_base = html.parse_page(page, "https://autre.test/x/")
     assert [link.url for link in other_base.links] == ["https://autre.test/a"]
+
+
+def test_the_analysis_reuses_the_crawlers_parse_of_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    structure = html._structure
+
+    def counted(markup: str, base_url: str) -> html.ParsedPage:
+        calls.append(base_url)
+        return structure(markup, base_url)
+
+    monkeypatch.setattr(html, "_structure", counted)
+    page = "<html><body><main><p>Une page vue deux fois, par le robot puis l'analyse.</p>" \
+        "<a href='/b'>B</a></main></body></html>"
+    html.parse_page(page, "https://reuse.test/", text=False)  # the crawler: links only
+    html.parse_page(page, "https://reuse.test/")  # the analysis: structure and text
+    assert calls == ["https://reuse.test/"]

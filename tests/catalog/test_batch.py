@@ -344,3 +344,17 @@ def test_a_browser_batch_shares_one_chromium_launch(testweb: TestWeb, tmp_path: 
         entries = Bundle.open(Path(run.path)).entries("browser.jsonl")
         [session] = [e for e in entries if e["kind"] == "session"]
         assert session["browser_shared"] is True and session["fresh_context"] is True
+
+
+def test_cli_reader_cache_and_processes_reach_the_batch(testweb: TestWeb, tmp_path: Path) -> None:
+    add_tool_site(testweb, "eta.test")
+    cat = tmp_path / "catalog"
+    write_tool(cat, "eta", url=testweb.url("eta.test"), documents=False)
+    cache = tmp_path / "reader-cache"
+    args = ["catalog", "audit", str(cat), "--out", str(tmp_path / "reports"),
+            *cli_network_args(testweb), "--reader-cache", str(cache),
+            "--processes", "1"]  # fmt: skip
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 0
+    assert list(cache.rglob("*.json")), "the policy's reading is kept for the next night"
