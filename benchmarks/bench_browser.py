@@ -31,11 +31,9 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
-import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -46,7 +44,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import rgpd_check.collect.browser as browser_pkg
-from benchmarks.measure import Figure, print_figures, save
+from benchmarks.measure import Figure, TreeMemory, peak_rss_mb, print_figures, save
 from rgpd_check import api
 from rgpd_check.collect.browser import BrowserOptions, consent, keylog, session, shared_browser
 from rgpd_check.collect.browser.chromium import find_chromium
@@ -58,84 +56,6 @@ from tests.trackers.support import CLEAN_SITES, FILTER_LIST, QUIZ_SITES, allowed
 SITES = {"quiz-ecole.test": QUIZ_SITES, "propre.test": CLEAN_SITES}
 SITE_TARGET_S = 4.0
 MEMORY_TARGET_MB = 600.0
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-# -- memory -------------------------------------------------------------------------------
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = defaultdict(list)
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry.name}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree[ppid].append(int(entry.name))
-    return tree
-
-
-def _descendants(root: int) -> list[int]:
-    tree, found, todo = _children(), [], [root]
-    while todo:
-        for child in tree.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _rss_mb(pid: int) -> float:
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE / 2**20
-    return 0.0
-
-
-def _pss_mb(pid: int) -> float:
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _python_peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-class MemorySampler:
-    """Samples the browser process tree (every child process of this one) in a thread."""
-
-    def __init__(self, interval: float = 0.05) -> None:
-        self.interval = interval
-        self.peaks: dict[str, float] = defaultdict(float)
-        self.processes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self) -> None:
-        tick = 0
-        while not self._stop.wait(self.interval):
-            pids = _descendants(os.getpid())
-            if not pids:
-                continue
-            self.processes = max(self.processes, len(pids))
-            self.peaks["rss"] = max(self.peaks["rss"], sum(_rss_mb(p) for p in pids))
-            if tick % 4 == 0:  # smaps_rollup walks page tables: costlier, sampled less
-                self.peaks["pss"] = max(self.peaks["pss"], sum(_pss_mb(p) for p in pids))
-            tick += 1
-
-    @contextlib.contextmanager
-    def running(self) -> Iterator[MemorySampler]:
-        self._thread.start()
-        try:
-            yield self
-        finally:
-            self._stop.set()
-            self._thread.join()
 
 
 # -- audits -------------------------------------------------------------------------------
@@ -313,7 +233,7 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def _memory(label: str, sampler: MemorySampler, one_audit: bool = False) -> list[Figure]:
+def _memory(label: str, sampler: TreeMemory, one_audit: bool = False) -> list[Figure]:
     """PSS against the target when one audit runs (the issue's figure is per audit)."""
     processes = {"processes": sampler.processes}
     return [
@@ -335,21 +255,21 @@ async def _main(runs: int, profile: bool, executable: str, batch: tuple[int, int
                    details={"runs": opened}),
             Figure("close: browser", _median(closed), "s", details={"runs": closed}),
         ]  # fmt: skip
-        with MemorySampler().running() as warm_memory:
+        with TreeMemory(include_self=False) as warm_memory:
             warm = await _warm_sites(web, tmp, runs)
         figures += [
             Figure(f"per site, browser started: {host}", _median(times), "s",
                    limit=SITE_TARGET_S, details={"runs": times})
             for host, times in warm.items()
         ]  # fmt: skip
-        with MemorySampler().running() as whole_memory:
+        with TreeMemory(include_self=False) as whole_memory:
             whole = await _whole(web, tmp, runs)
         figures += [
             Figure(f"whole audit ({'browser' if browser else 'static'}): {host}", _median(walls),
                    "s", details={"runs": walls})
             for (host, browser), walls in whole.items()
         ]  # fmt: skip
-        with MemorySampler().running() as together_memory:
+        with TreeMemory(include_self=False) as together_memory:
             together = await _together(web, tmp)
         figures.append(Figure("both sites at once, one shared browser (2 jobs)", together, "s"))
         figures += _memory("one audit, browser started", warm_memory, one_audit=True)
@@ -361,13 +281,13 @@ async def _main(runs: int, profile: bool, executable: str, batch: tuple[int, int
                 label = f"batch of {tools} quiz tools, {jobs} jobs, " + (
                     "one shared browser" if shared else "a browser per audit"
                 )
-                with MemorySampler().running() as batch_memory:
+                with TreeMemory(include_self=False) as batch_memory:
                     wall = await _batch(web, tmp, tools, jobs, shared)
                 figures.append(Figure(label, wall, "s"))
                 figures += _memory(label, batch_memory)
         figures.append(
             Figure("memory, this Python process peak RSS (holds the test web)",
-                   _python_peak_mb(), "MB")
+                   peak_rss_mb(), "MB")
         )  # fmt: skip
         if profile:
             for host, steps in (await _profile(web, tmp, runs)).items():
