@@ -239,15 +239,16 @@ async def audit_async(
         result = _evaluate_stored(out_dir, options, ruleset, policy)
     else:
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(analysis, _evaluate_in_worker, out_dir, options)
+        result = await loop.run_in_executor(analysis, _evaluate_from_options, out_dir, options)
     result.collected = (
         outcome.responses > 0 and result.facts.get("crawl", {}).get("requests", 0) > 0
     )
     return result
 
 
-def _evaluate_in_worker(out_dir: Path, options: AuditOptions) -> AuditResult:
-    """The analysis of a stored audit, from picklable arguments only (thread or process)."""
+def _evaluate_from_options(out_dir: Path, options: AuditOptions) -> AuditResult:
+    """The analysis of a stored audit from picklable arguments only (``evaluate``, or a
+    batch's analysis thread or worker process): rules and policy come from their caches."""
     policy = load_policy(options.policy) if options.policy else None
     return _evaluate_stored(out_dir, options, _ruleset(options), policy)
 
@@ -257,9 +258,7 @@ def evaluate(out_dir: Path, options: AuditOptions | None = None) -> AuditResult:
     options = options or AuditOptions()
     if options.lang not in LANGS:
         raise InputError(f"langue inconnue / unknown language: {options.lang}")
-    ruleset = _ruleset(options)
-    policy = load_policy(options.policy) if options.policy else None
-    result = _evaluate_stored(out_dir, options, ruleset, policy)
+    result = _evaluate_from_options(out_dir, options)
     result.collected = result.facts.get("crawl", {}).get("requests", 0) > 0
     return result
 
