@@ -13,28 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rgpd_check.facts.paths import resolve
-from rgpd_check.findings import Citations, Gathered, cap_value, gather, refs_for
+from rgpd_check.findings import Citations, Gathered, gather
 from rgpd_check.findings.evidence import MAX_FACTS, MAX_REFS
-from rgpd_check.findings.preview import strip
-
-
-def reference_gather(facts: dict[str, Any], paths: list[str]) -> Gathered:
-    gathered = Gathered()
-    seen: set[str] = set()
-    for path in dict.fromkeys(paths):
-        for hit in resolve(facts, path).found:
-            if hit.path not in gathered.facts and len(gathered.facts) < MAX_FACTS:
-                gathered.facts[hit.path] = cap_value(strip(hit.value))
-            for ref in refs_for(facts, hit.parts):
-                key = json.dumps(ref, sort_keys=True, ensure_ascii=False, default=str)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if len(gathered.evidence) < MAX_REFS:
-                    gathered.evidence.append(ref)
-                else:
-                    gathered.truncated += 1
-    return gathered
+from tests.findings.reference import reference_gather
 
 
 def _exact(gathered: Gathered) -> str:

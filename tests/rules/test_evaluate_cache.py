@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from rgpd_check.facts.paths import Resolver, resolve
-from rgpd_check.findings import Finding, Gathered, cap_value, refs_for
-from rgpd_check.findings.evidence import MAX_FACTS, MAX_REFS
+from rgpd_check.facts.paths import Resolver
+from rgpd_check.findings import Finding, cap_value
 from rgpd_check.rules import RuleSet, evaluate, evaluate_rule, load_rules
 from rgpd_check.rules.conditions import evaluate_rule_condition
 from rgpd_check.rules.engine import absence_based
 from rgpd_check.rules.model import MATCH
+from tests.findings.reference import reference_cap, reference_gather
 from tests.golden_cases.factsets import load_cases
 
 
@@ -27,49 +27,6 @@ def ruleset() -> RuleSet:
     return load_rules([], include_builtin=True)
 
 
-def _strip(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in ("evidence", "quotes")}
-    if isinstance(value, list):
-        return [_strip(item) for item in value]
-    return value
-
-
-def _size(value: Any) -> int:
-    return len(json.dumps(value, ensure_ascii=False, default=str))
-
-
-def reference_cap(value: Any, limit: int = 1000) -> Any:
-    if _size(value) <= limit:
-        return value
-    if isinstance(value, list):
-        kept: list[Any] = []
-        for item in value:
-            if _size([*kept, item]) > limit:
-                break
-            kept.append(item)
-        return [*kept, f"… ({len(value) - len(kept)} more)"]
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text[:limit] + "…"
-
-
-def reference_gather(facts: dict[str, Any], paths: list[str]) -> Gathered:
-    gathered = Gathered()
-    seen: set[str] = set()
-    for path in dict.fromkeys(paths):
-        for hit in resolve(facts, path).found:
-            if hit.path not in gathered.facts and len(gathered.facts) < MAX_FACTS:
-                gathered.facts[hit.path] = reference_cap(_strip(hit.value))
-            for ref in refs_for(facts, hit.parts):
-                key = json.dumps(ref, sort_keys=True, ensure_ascii=False, default=str)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if len(gathered.evidence) < MAX_REFS:
-                    gathered.evidence.append(ref)
-                else:
-                    gathered.truncated += 1
-    return gathered
 
 
 def reference_evaluate(ruleset: RuleSet, facts: dict[str, Any]) -> list[dict[str, Any]]:
