@@ -17,38 +17,12 @@ from typing import Any
 
 import yaml
 
+from rgpd_check.analyze.documents.read import SIGNALS
 from rgpd_check.analyze.facts import context_facts
 from rgpd_check.facts import load_facts_schema
 from rgpd_check.knowledge import load_countries
 
 CASES_DIR = Path(__file__).parent / "cases"
-SIGNALS = (
-    "controller_identity",
-    "host_declared",
-    "dpo_contact",
-    "dpa_offered",
-    "dpa_paid_plans_only",
-    "role_processor",
-    "role_controller",
-    "subprocessors_list",
-    "transfer_outside_eea",
-    "scc",
-    "dpf",
-    "adequacy",
-    "hosting_location",
-    "retention_period",
-    "rights_and_complaint",
-    "min_age",
-    "parental_consent",
-    "ads_targeted",
-    "data_sale",
-    "ads_partners_sharing",
-    "profiling",
-    "ai_training",
-    "no_ads_commitment",
-    "no_sale_commitment",
-    "art28_clauses",
-)
 DOC_PATHS = {
     "privacy_policy": "confidentialite",
     "terms": "cgu",
