@@ -7,9 +7,10 @@ import ipaddress
 from pathlib import Path
 from typing import Any
 
+import certifi
 import pytest
 
-from rgpd_check.collect.net import FetchResult, NetClient
+from rgpd_check.collect.net import FetchResult, NetClient, make_ssl_context
 from rgpd_check.collect.resolver import Resolver
 from rgpd_check.evidence.content import decode_content
 from rgpd_check.evidence.warc import WarcLog, read_responses
@@ -104,6 +105,23 @@ def test_unknown_ca_without_ca_bundle(testweb: TestWeb, tmp_path: Path) -> None:
     testweb.add_site(Site("tool.test", pages={"/": "x"}))
     result, _, _ = fetch(testweb, testweb.url("tool.test", https=True), tmp_path, ca_bundle=None)
     assert result.error == "tls_error"
+
+
+def test_tls_context_is_shared_until_the_ca_bundle_changes(
+    testweb: TestWeb, tmp_path: Path
+) -> None:
+    """Loading CA files costs CPU on every client: shared, but never past a change of file."""
+    testweb.add_site(Site("tool.test", pages={"/": "x"}))
+    bundle = tmp_path / "ca.pem"
+    bundle.write_bytes(testweb.ca_path.read_bytes())
+    assert make_ssl_context(str(bundle)) is make_ssl_context(str(bundle))
+    url = testweb.url("tool.test", https=True)
+    trusted, _, _ = fetch(testweb, url, tmp_path / "a", ca_bundle=str(bundle))
+    assert trusted.error is None and trusted.status == 200
+    first_public_ca = certifi.contents().split("-----END CERTIFICATE-----")[0]
+    bundle.write_text(first_public_ca + "-----END CERTIFICATE-----\n")
+    replaced, _, _ = fetch(testweb, url, tmp_path / "b", ca_bundle=str(bundle))
+    assert replaced.error == "tls_error"
 
 
 def test_huge_and_endless_bodies_are_cut_and_marked_truncated(
