@@ -26,6 +26,8 @@ from rgpd_check.cli_options import (
     net_options_from,
     network_options,
     option,
+    reader_cache_from,
+    reader_cache_options,
 )
 from rgpd_check.errors import (
     EXIT_CHECK_FAILED,
@@ -96,13 +98,7 @@ def _common_evaluation_options(func: F) -> F:
                 type=click.Choice(["ecole", "college", "lycee"]),
                 help="Niveau scolaire (défaut : collège) / school level (default: collège).",
             ),
-            option(
-                "--reader-cache",
-                type=click.Path(file_okay=False, path_type=Path),
-                help="Dossier où garder la lecture des documents, réutilisée tant que le texte et"
-                " le lecteur n'ont pas changé (audits de nuit) / folder keeping document readings,"
-                " reused while the text and the reader are unchanged (nightly re-audits).",
-            ),
+            reader_cache_options,
             option(
                 "--operator",
                 type=click.Choice(["state", "company", "association", "individual", "community"]),
@@ -317,7 +313,7 @@ def _evaluation_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "audience": opts["audience"],
         "school_level": opts["school_level"],
         "operator_kind": opts["operator"],
-        "reader_cache": opts["reader_cache"],
+        "reader_cache": reader_cache_from(opts),
     }
 
 

@@ -21,6 +21,8 @@ from rgpd_check.cli_options import (
     crawl_options_from,
     net_options_from,
     network_options,
+    reader_cache_from,
+    reader_cache_options,
 )
 from rgpd_check.cli_options import option as shared_option
 from rgpd_check.errors import EXIT_OK, InputError
@@ -110,13 +112,7 @@ def catalog_validate(catalog_dir: Path | None) -> None:
     help="Analyser les preuves dans N processus (plusieurs cœurs, ~100 Mo chacun ; 0 : un fil"
     " d'exécution) / analyse evidence in N processes (several cores, ~100 MB each; 0: a thread).",
 )
-@option(
-    "--reader-cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier où garder la lecture des documents, réutilisée tant que le texte et le lecteur"
-    " n'ont pas changé (audits de nuit) / folder keeping document readings, reused while the"
-    " text and the reader are unchanged (nightly re-audits).",
-)
+@reader_cache_options
 @option(
     "--only",
     multiple=True,
@@ -193,7 +189,7 @@ def catalog_audit(ctx: click.Context, catalog_dir: Path | None, out: Path, **opt
         policy=opts["policy"],
         ip_data=tuple(opts["ip_data"]),
         command_line=tuple(sys.argv),
-        reader_cache=opts["reader_cache"],
+        reader_cache=reader_cache_from(opts),
     )
     options = BatchOptions(
         jobs=opts["jobs"],

@@ -85,6 +85,30 @@ def crawl_options(prefix: str = ENV_PREFIX, note: str = "") -> Callable[[F], F]:
     return decorate
 
 
+def reader_cache_options(func: F) -> F:
+    """--reader-cache DIR (default: the user's cache folder) and --no-reader-cache."""
+    return apply(func, [
+        option("--reader-cache", type=click.Path(file_okay=False, path_type=Path),
+               help="Dossier où garder la lecture des documents, réutilisée tant que le texte et"
+               " le lecteur n'ont pas changé (défaut : ~/.cache/rgpd-check/reader) / folder"
+               " keeping document readings, reused while the text and the reader are unchanged"
+               " (default: ~/.cache/rgpd-check/reader)."),
+        option("--no-reader-cache", is_flag=True,
+               help="Tout relire, sans cache / read every document again, no cache."),
+    ])  # fmt: skip
+
+
+def reader_cache_from(opts: dict[str, Any]) -> Path | None:
+    """The reader cache folder to use (entries unused for 30 days pruned), or None."""
+    from rgpd_check.analyze.documents.cache import ReaderCache, default_root
+
+    if opts.get("no_reader_cache"):
+        return None
+    root: Path = opts.get("reader_cache") or default_root()
+    ReaderCache(root).prune()
+    return root
+
+
 def net_options_from(opts: dict[str, Any]) -> NetOptions:
     """NetOptions from parsed options; a bad DNS server or CIDR is an input error (exit 2)."""
     from rgpd_check.collect.guard import parse_cidrs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,31 @@ def test_audit_of_a_test_site_exits_0_and_prints_the_level(
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["lang"] == "en" and report["level_label"] in result.stdout
+
+
+def test_evaluate_after_audit_reuses_the_readings_from_the_user_cache(
+    testweb: TestWeb, tmp_path: Path, _private_cache: Path
+) -> None:
+    """By default the audit keeps its readings in ~/.cache: evaluating it reads nothing again."""
+    testweb.load_sites(SITES)
+    out = tmp_path / "audit"
+    audited = run("audit", testweb.url("edu-pad.test", https=True), "--out", str(out),
+                  *cli_network_args(testweb), "--format", "json")  # fmt: skip
+    assert audited.returncode == 0, audited.stderr
+    cache = _private_cache / "rgpd-check" / "reader"
+    entries = sorted(cache.rglob("*.json"))
+    assert entries, "the audit keeps every document it read"
+    stamps = [e.stat().st_mtime_ns for e in entries]
+    facts = (out / "facts.json").read_text()
+    evaluated = run("evaluate", str(out), "--format", "json")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert (out / "facts.json").read_text() == facts
+    assert [e.stat().st_mtime_ns for e in sorted(cache.rglob("*.json"))] == stamps  # all hits
+    shutil.rmtree(cache)
+    again = run("evaluate", str(out), "--format", "json", "--no-reader-cache")
+    assert again.returncode == 0, again.stderr
+    assert (out / "facts.json").read_text() == facts
+    assert not cache.exists(), "--no-reader-cache writes nothing"
 
 
 def test_options_come_from_environment_variables(testweb: TestWeb, tmp_path: Path) -> None:

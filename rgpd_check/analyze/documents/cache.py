@@ -6,6 +6,10 @@ same policies every night. The key covers all of it: what the caller puts in (th
 SHA-256, its content type and URL) and a fingerprint of every reader module and vocabulary
 file plus the package version, so an entry written by other code or vocabulary is never used.
 Entries are written atomically; a corrupt or unreadable entry is a miss.
+
+The command line keeps the cache in the user's cache folder by default (like mypy or ruff),
+so ``evaluate`` after an ``audit`` does not read the same documents again. A hit renews an
+entry's access time; entries unused for ``MAX_AGE_DAYS`` are removed, at most once a day.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +28,15 @@ import rgpd_check
 from rgpd_check.resources import data_path
 
 _READER = Path(__file__).resolve().parent
+MAX_AGE_DAYS = 30
+_PRUNE_STAMP = ".last-prune"
+_DAY = 86_400.0
+
+
+def default_root() -> Path:
+    """``$XDG_CACHE_HOME/rgpd-check/reader``, or ``~/.cache/rgpd-check/reader``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "rgpd-check" / "reader"
 
 
 @lru_cache(maxsize=1)
@@ -51,11 +65,18 @@ class ReaderCache:
 
     def get(self, parts: Sequence[str]) -> dict[str, Any] | None:
         """The stored reading, or None (absent, unreadable or not a reading)."""
+        path = self._path(parts)
         try:
-            value = json.loads(self._path(parts).read_text(encoding="utf-8"))
+            value = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return value if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            return None
+        try:  # still in use: the access time, set here, keeps it from the pruning
+            os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
+        except OSError:
+            pass
+        return value
 
     def put(self, parts: Sequence[str], reading: dict[str, Any]) -> None:
         """Store a reading; a cache that cannot be written only costs speed."""
@@ -68,3 +89,53 @@ class ReaderCache:
             os.replace(temporary, path)
         except OSError:
             return
+
+    def prune(self, max_age_days: float = MAX_AGE_DAYS, *, now: float | None = None) -> int:
+        """Remove entries unused for ``max_age_days``; at most once a day. Returns how many.
+
+        Only ``<2 hex>/<64 hex>.json`` entries (and stale temporary files) are touched, so a
+        cache folder pointed at the wrong place loses nothing else.
+        """
+        now = time.time() if now is None else now
+        stamp = self.root / _PRUNE_STAMP
+        try:
+            if now - stamp.stat().st_mtime < _DAY:
+                return 0
+        except OSError:
+            pass  # never pruned
+        removed = 0
+        limit = now - max_age_days * _DAY
+        try:
+            shards = [d for d in self.root.iterdir() if d.is_dir() and _is_shard(d.name)]
+        except OSError:
+            return 0
+        for shard in shards:
+            try:
+                entries = list(shard.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                if not (_is_entry(entry.name) or entry.name.endswith(".tmp")):
+                    continue
+                try:
+                    info = entry.stat()
+                    if max(info.st_atime, info.st_mtime) < limit:
+                        entry.unlink()
+                        removed += 1
+                except OSError:
+                    continue
+        try:
+            stamp.touch()
+            os.utime(stamp, (now, now))
+        except OSError:
+            pass
+        return removed
+
+
+def _is_shard(name: str) -> bool:
+    return len(name) == 2 and all(c in "0123456789abcdef" for c in name)
+
+
+def _is_entry(name: str) -> bool:
+    stem, _dot, suffix = name.partition(".")
+    return suffix == "json" and len(stem) == 64 and all(c in "0123456789abcdef" for c in stem)

@@ -5,6 +5,8 @@ That a hit gives byte-identical facts is tested end to end in ``tests/test_api.p
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,48 @@ def test_the_fingerprint_changes_with_a_vocabulary_file(
         assert cache_module.fingerprint() != before
     finally:
         cache_module.fingerprint.cache_clear()
+
+
+def test_the_default_folder_follows_xdg_cache_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_module.default_root() == tmp_path / "rgpd-check" / "reader"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_module.default_root() == tmp_path / "home" / ".cache" / "rgpd-check" / "reader"
+
+
+def _age(path: Path, days: float) -> None:
+    then = time.time() - days * 86_400
+    os.utime(path, (then, then))
+
+
+def test_pruning_removes_unused_entries_only_and_at_most_once_a_day(tmp_path: Path) -> None:
+    cache = ReaderCache(tmp_path)
+    fresh, old, used = KEY, ("1" * 64, *KEY[1:]), ("2" * 64, *KEY[1:])
+    for key in (fresh, old, used):
+        cache.put(key, READING)
+    entries = {key: next(tmp_path.rglob(f"{cache._path(key).name}")) for key in (fresh, old, used)}
+    _age(entries[old], 40)
+    _age(entries[used], 40)
+    assert cache.get(used) == READING  # a hit renews the access time, not the content
+    assert entries[used].stat().st_mtime < time.time() - 39 * 86_400
+    foreign = tmp_path / "ab" / "notes.txt"
+    foreign.parent.mkdir(exist_ok=True)
+    foreign.write_text("not a cache entry", encoding="utf-8")
+    _age(foreign, 400)
+    assert cache.prune() == 1
+    assert cache.get(old) is None
+    assert cache.get(fresh) == READING and cache.get(used) == READING
+    assert foreign.exists(), "only cache entries are ever removed"
+    _age(entries[fresh], 40)
+    assert cache.prune() == 0, "pruned less than a day ago"
+    assert cache.prune(now=time.time() + 2 * 86_400) == 1
+
+
+def test_pruning_a_missing_or_unwritable_cache_is_harmless(tmp_path: Path) -> None:
+    assert ReaderCache(tmp_path / "absent").prune() == 0
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    assert ReaderCache(blocked).prune() == 0
