@@ -192,9 +192,7 @@ class Citations:
         # By concrete path: the node there (or _UNREACHED), and the indexes of its refs.
         self._nodes: dict[tuple[str, ...], Any] = {}
         self._sources: dict[tuple[str, ...], tuple[int, ...]] = {}
-        # Source dict (by ``id``, ``facts`` holds them) → its index; dedup key → dedup id.
-        self._quoted: dict[int, int] = {}
-        self._listed: dict[int, int] = {}
+        # Dedup key → dedup id.
         self._keys: dict[Hashable, int] = {}
 
     def value(self, parts: tuple[str, ...], raw: Any) -> Any:
@@ -292,18 +290,19 @@ class Citations:
         return known
 
     def _own(self, quoted: bool, sources: list[Any], own: list[int]) -> None:
-        """Appends the index of each quote (or listed ref), made once per source dict."""
-        memo = self._quoted if quoted else self._listed
+        """Appends the index of each quote (or listed ref) of one node, as a new ref.
+
+        A node's refs are made once (``sources`` keeps them by concrete path), and a source
+        dict belongs to one node: refs are made once per source without a memo.
+        """
+        refs = self.refs
+        keys = self._keys
         for source in sources:
-            if not isinstance(source, dict):
-                continue
-            index = memo.get(id(source))
-            if index is None:
+            if type(source) is dict or isinstance(source, dict):
                 ref = quote_ref(source) if quoted else dict(source)
-                index = memo[id(source)] = len(self.refs)
-                self.refs.append(ref)
-                self.ids.append(self._keys.setdefault(ref_key(ref), len(self._keys)))
-            own.append(index)
+                own.append(len(refs))
+                refs.append(ref)
+                self.ids.append(keys.setdefault(ref_key(ref), len(keys)))
 
 
 def gather(
