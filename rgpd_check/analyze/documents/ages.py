@@ -63,18 +63,21 @@ def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
     ages = doc.vocab.ages
     found: list[tuple[int, int, int, int]] = []
     # Only a sentence with an age bound ("at least 13", "under 16", "of full age") that is
-    # about use or a ban can set an age: one pass over the document per pattern instead of
-    # searching every sentence that has a number in it.
+    # about use or a ban can set an age: one pass over the document per bound pattern instead
+    # of searching every sentence that has a number in it.
+    # The bounds are rare and the words of use common: the latter are looked for only in the
+    # few sentences with a bound.
     bounded = _sentences_matching(
         doc, *(rx.regex for rx in (*ages.lower, *ages.upper, *ages.full_age))
     )
-    relevant = set(
-        _sentences_matching(doc, ages.usage.regex, ages.prohibit.regex, ages.use_prohibit.regex)
-    )
-    for index in (i for i in bounded if i in relevant):
+    for index in bounded:
         text = doc.ftext(index)
         base = doc.fstarts[index]
         usage = bool(ages.usage.regex.search(text))
+        if not (
+            usage or ages.prohibit.regex.search(text) or ages.use_prohibit.regex.search(text)
+        ):
+            continue
         coppa = bool(ages.coppa.regex.search(text))
         banned = (
             bool(ages.use_prohibit.regex.search(text))
