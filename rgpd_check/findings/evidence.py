@@ -150,8 +150,12 @@ def _copy(value: Any) -> Any:
     Cited values are made by ``strip``: their maps and lists are plain ``dict``/``list``.
     """
     if type(value) is dict:
+        if _NESTED.isdisjoint(map(type, value.values())):
+            return value.copy()
         return {k: _copy(v) if type(v) in _NESTED else v for k, v in value.items()}
     if type(value) is list:
+        if _NESTED.isdisjoint(map(type, value)):
+            return value.copy()
         return [_copy(item) if type(item) in _NESTED else item for item in value]
     return value
 

@@ -54,6 +54,8 @@ def strip(value: Any) -> Any:
             if k not in STRIPPED
         }
     if isinstance(value, list):
+        if _SCALARS.issuperset(map(type, value)):  # no container: the items as they are
+            return list(value)
         return [strip(item) if isinstance(item, _CONTAINERS) else item for item in value]
     return value
 
