@@ -37,7 +37,9 @@ _DROPPABLE = frozenset(
     "center blockquote ul ol dl table figure figcaption details summary fieldset label "
     "address pre code mark abbr cite q sub sup tt dir menu".split()
 )
-_BLOCK_BOUNDARY = re.compile(rf"(?i)(?=</?(?:{_BLOCK_TAGS})\b)")
+# The "<" of a block tag, not a look-ahead alone: a pattern that opens on a literal is
+# searched for that character, one that opens on a look-ahead is tried at every position.
+_BLOCK_BOUNDARY = re.compile(rf"(?i)<(?=/?(?:{_BLOCK_TAGS})\b)")
 _BLOCK_MARK = "\ue000"  # private-use character: where a block starts or ends
 _WHITESPACE = re.compile(r"\s+")
 _DROP_ALWAYS = "script, style, noscript, template, svg, head, iframe, object, embed, canvas"
@@ -218,7 +220,7 @@ def main_text(html: str) -> str:
 
 
 def _main_text(html: str) -> str:
-    marked = _BLOCK_BOUNDARY.sub(_BLOCK_MARK, html)  # a plain string: no per-match Python
+    marked = _BLOCK_BOUNDARY.sub(_BLOCK_MARK + "<", html)  # a plain string: no Python per match
     tree = LexborHTMLParser(marked)
     body = tree.body
     if body is None:
