@@ -23,6 +23,8 @@ from rgpd_check.cli_options import (
     net_options_from,
     network_options,
     option,
+    reader_cache_from,
+    reader_cache_options,
 )
 from rgpd_check.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
 
@@ -89,6 +91,7 @@ def _common(func: F) -> F:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path),
                 help="Politique de niveaux (YAML) / level policy file.",
             ),
+            reader_cache_options,
         ],
     )
 
@@ -138,6 +141,7 @@ def _gate_options(opts: dict[str, Any], *, live: bool = False, strict: bool = Fa
         rules=tuple(opts["rules"]),
         default_rules=not opts["no_default_rules"],
         policy=opts["policy"],
+        reader_cache=reader_cache_from(opts),
         **kwargs,
     )
 

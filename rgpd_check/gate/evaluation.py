@@ -76,6 +76,7 @@ def evaluate_offline(tool: ApprovedTool, options: GateOptions, work: Path) -> Ev
         default_rules=options.default_rules,
         policy=options.policy,
         lang=options.lang,
+        reader_cache=options.reader_cache,
         **_context_kwargs(tool),
     )
     try:
@@ -165,6 +166,7 @@ def audit_live(tool: ApprovedTool, options: GateOptions) -> Evaluation:
         ip_data=options.ip_data,
         browser=options.browser,
         command_line=options.command_line,
+        reader_cache=options.reader_cache,
         **context,
     )
     inputs = {"urls": urls, **context}

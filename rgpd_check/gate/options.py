@@ -25,6 +25,8 @@ class GateOptions:
     default_rules: bool = True
     policy: Path | None = None
     lang: str = "fr"
+    # Document readings kept between runs (see analyze/documents/cache.py); None: read all.
+    reader_cache: Path | None = None
     # Live mode only.
     net: NetOptions = field(default_factory=NetOptions)
     crawl: CrawlOptions = field(default_factory=CrawlOptions)

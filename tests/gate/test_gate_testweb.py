@@ -203,3 +203,23 @@ def test_out_keeps_the_reevaluated_reports(web: TestWeb, tmp_path: Path,
     assert (stored / "report.json").read_bytes() == before  # the stored audit is untouched
     shutil.rmtree(out_dir)
     assert (stored / "evidence" / "manifest.json").exists()  # removing --out keeps evidence
+
+
+def test_the_gate_keeps_document_readings_for_the_next_run(
+        web: TestWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Offline re-evaluation reads the stored documents once; later runs reuse the readings."""
+    reports = tmp_path / "reports"
+    web.add_site(tool_site("pad.test", "Pad"))
+    audit_tool(web, reports, "pad", "Pad", "pad.test", audience="teachers",
+               ip_data=(tmp_path / "ip2asn.tsv",))
+    approved = write_list(tmp_path / "approved.yaml",
+                          entry("Pad", web.url("pad.test", https=True), accepted="precautions"))
+    cache = tmp_path / "readings"
+    base = ["ci", str(approved), "--reports", str(reports), "--today", "2026-06-01",
+            "--reader-cache", str(cache)]
+    first = run_cli(base, capsys)
+    entries = sorted(cache.rglob("*.json"))
+    assert entries, "the stored policy's reading is kept"
+    stamps = [e.stat().st_mtime_ns for e in entries]
+    assert run_cli(base, capsys)[:2] == first[:2]
+    assert [e.stat().st_mtime_ns for e in sorted(cache.rglob("*.json"))] == stamps  # all hits

@@ -67,6 +67,10 @@ def test_gitlab_template_jobs() -> None:
     assert any("merge_request_event" in r["if"] for r in gate["rules"])
     assert gate["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert "reports" not in " ".join(gate["artifacts"]["paths"])
+    # Both jobs keep document readings in the job cache (an unchanged policy is read once).
+    cache_dir = ci["variables"]["RGPD_CHECK_READER_CACHE"]
+    assert cache_dir.startswith("$CI_PROJECT_DIR/")
+    assert cache_dir.removeprefix("$CI_PROJECT_DIR/") in ci[".rgpd-check"]["cache"]["paths"]
 
 
 def test_the_example_academy_uses_the_template() -> None:
