@@ -303,7 +303,10 @@ class Citations:
         keys = self._keys
         for source in sources:
             if type(source) is dict or isinstance(source, dict):
-                ref = quote_ref(source) if quoted else dict(source)
+                if quoted:
+                    ref = quote_ref(source)
+                else:  # kept as it is in ``facts`` (``gather`` hands out copies)
+                    ref = source if type(source) is dict else dict(source)
                 own.append(len(refs))
                 refs.append(ref)
                 self.ids.append(keys.setdefault(ref_key(ref), len(keys)))

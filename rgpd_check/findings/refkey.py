@@ -2,7 +2,7 @@
 
 Refs used to be deduplicated on ``json.dumps(ref, sort_keys=True, ensure_ascii=False,
 default=str)``, which costs an encoding per ref and per document. A ref is almost always a
-flat dict of plain strings and integers: the set of its items is then a key with the same
+flat dict of plain strings and integers: its sorted items are then a key with the same
 equalities, far cheaper. Anything else takes a canonical form that mirrors the encoder (how
 it writes numbers, booleans, subclasses, map keys and unknown objects), so the equalities
 stay exactly those of the JSON texts.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Hashable
+from itertools import chain
 from typing import Any
 
 # Raises what the old key raised (unsortable keys, bad key types, cycles) before any key.
@@ -24,19 +25,17 @@ _STR = frozenset({str})
 def ref_key(ref: dict[str, Any]) -> Hashable:
     """A hashable key; ``ref_key(a) == ref_key(b)`` iff the sorted JSON texts are equal.
 
-    The key is the set of ``(key text, value)`` pairs: the encoder writes each map key once,
-    in sorted order, so the set says what the sorted text says, without sorting. Only a map
-    whose keys write the same text twice (NaN keys) keeps a tuple in sorted order; its text
-    can equal no text with distinct keys.
+    The key is flat, ``(key1, value1, key2, value2, …)`` in sorted key order: one object
+    per ref (a cache keeps one per ref of a facts document).
     """
-    if _STR.issuperset(map(type, ref)) and _PLAIN.issuperset(map(type, ref.values())):
-        return frozenset(ref.items())  # exact strings: written as they are, all distinct
     items = sorted(ref.items())  # the encoder's order, and its errors for unsortable keys
+    if _STR.issuperset(map(type, ref)) and _PLAIN.issuperset(map(type, ref.values())):
+        return tuple(chain.from_iterable(items))
     _KEY_ENCODER.encode(ref)
-    pairs = [(_key_text(key), _canon(value)) for key, value in items]
-    if len({text for text, _ in pairs}) == len(pairs):
-        return frozenset(pairs)
-    return tuple(pairs)
+    flat: list[Any] = []
+    for key, value in items:
+        flat += (_key_text(key), _canon(value))
+    return tuple(flat)
 
 
 def _float_text(value: float) -> str:

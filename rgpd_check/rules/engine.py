@@ -49,6 +49,5 @@ def evaluate_rule(rule: Rule, facts: dict[str, Any], citations: Citations | None
 
 def evaluate(ruleset: RuleSet, facts: dict[str, Any]) -> list[Finding]:
     """One finding per rule, ordered by family then id."""
-    ordered = sorted(ruleset.rules, key=lambda rule: (rule.family, rule.id))
     citations = Citations(facts, Resolver(facts))
-    return [evaluate_rule(rule, facts, citations) for rule in ordered]
+    return [evaluate_rule(rule, facts, citations) for rule in ruleset.ordered()]

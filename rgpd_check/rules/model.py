@@ -147,3 +147,16 @@ class RuleSet:
     @property
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
+
+    def ordered(self) -> tuple[Rule, ...]:
+        """The rules by family then id, sorted again only when ``rules`` changed."""
+        ids = tuple(map(id, self.rules))  # the kept tuple holds the rules: ids stay theirs
+        known = self.__dict__.get("_ordered")
+        if known is None or known[0] != ids:
+            ordered = tuple(sorted(self.rules, key=_family_id))
+            known = self.__dict__["_ordered"] = (ids, ordered)
+        return known[1]
+
+
+def _family_id(rule: Rule) -> tuple[str, str]:
+    return (rule.family, rule.id)
