@@ -74,9 +74,7 @@ def _candidates(doc: Document) -> list[tuple[int, int, int, int]]:
         text = doc.ftext(index)
         base = doc.fstarts[index]
         usage = bool(ages.usage.regex.search(text))
-        if not (
-            usage or ages.prohibit.regex.search(text) or ages.use_prohibit.regex.search(text)
-        ):
+        if not (usage or ages.prohibit.regex.search(text) or ages.use_prohibit.regex.search(text)):
             continue
         coppa = bool(ages.coppa.regex.search(text))
         banned = (
