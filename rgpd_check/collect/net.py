@@ -30,6 +30,7 @@ import httpx
 from rgpd_check import __version__
 from rgpd_check.collect.guard import AddressGuard, BlockedAddressError
 from rgpd_check.collect.resolver import DnsAnswer, Resolver
+from rgpd_check.evidence.redact import Redactor
 from rgpd_check.evidence.warc import WarcLog
 
 PROJECT_URL = "https://forge.apps.education.fr/rgpd-check/rgpd-check"
@@ -208,6 +209,9 @@ class NetClient:
         self.guard = AddressGuard(options.allow_private, tuple(options.allowed_networks))
         self._warc = warc
         self.requests_made = 0
+        # Set by a logged-in browser audit: its secrets are masked in the WARC copies of the
+        # browser's requests (the server still gets them).
+        self.redactor: Redactor | None = None
         backend = _GuardedBackend(resolver, self.guard)
         self._client = self._new_client(backend, httpx.Cookies())
         # The browser sends its own Cookie headers: its relayed requests must neither carry
@@ -286,7 +290,8 @@ class NetClient:
             _fail(result, *_classify_httpx_error(exc))
         result.elapsed = time.monotonic() - started
         if result.status is not None and self._warc is not None:
-            result.record_id = self._write_warc(result, method, sent, content or b"")
+            relayed = headers is not None
+            result.record_id = self._write_warc(result, method, sent, content or b"", relayed)
         return result
 
     async def _exchange(
@@ -342,9 +347,20 @@ class NetClient:
             await response.aclose()
 
     def _write_warc(
-        self, result: FetchResult, method: str, sent: list[tuple[str, str]], content: bytes
+        self,
+        result: FetchResult,
+        method: str,
+        sent: list[tuple[str, str]],
+        content: bytes,
+        relayed: bool,
     ) -> str:
         assert self._warc is not None and result.status is not None
+        received = result.headers
+        redacted: list[str] = []
+        if relayed and self.redactor is not None:
+            sent, masked_request = self.redactor.request_headers(result.url, sent)
+            received, masked_response = self.redactor.response_headers(result.url, received)
+            redacted = ["request-headers"] * masked_request + ["response-headers"] * masked_response
         _, response_id = self._warc.write_exchange(
             url=result.url,
             method=method,
@@ -353,7 +369,8 @@ class NetClient:
             http_version=result.http_version,
             status=result.status,
             reason=result.reason,
-            response_headers=result.headers,
+            response_headers=received,
+            redacted=redacted,
             body=result.body,
             ip=result.ip,
             truncated=result.truncated,

@@ -25,6 +25,7 @@ _TRANSFER_HEADERS = {"transfer-encoding"}
 ORIGINAL_PREFIX = "X-Rgpd-Check-Original-"
 TLS_HEADER = "WARC-Rgpd-Check-TLS-Version"  # extension field: the negotiated TLS version
 _GZIP_LEVEL = 6
+REDACTED_HEADER = "WARC-Rgpd-Check-Redacted"  # extension field: headers whose secrets were masked
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,14 @@ class WarcLog:
         tls_version: str | None = None,
         date: datetime | None = None,
         request_body: bytes = b"",
+        redacted: Sequence[str] = (),
     ) -> tuple[str, str]:
-        """Write the request then the response; returns (request_id, response_id)."""
+        """Write the request then the response; returns (request_id, response_id).
+
+        ``redacted`` says which headers had secret values masked before they got here
+        (``request-headers``, ``response-headers``; see ``evidence/redact.py``): both records
+        carry it, for whoever replays them.
+        """
         when = (date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         path = _request_target(url)
         request = self._writer.create_warc_record(
@@ -99,14 +106,14 @@ class WarcLog:
             http_headers=StatusAndHeaders(
                 f"{method} {path} HTTP/1.1", list(request_headers), is_http_request=True
             ),
-            warc_headers_dict=_warc_headers(when, ip),
+            warc_headers_dict=_warc_headers(when, ip, redacted),
         )
         request_id = request.rec_headers.get_header("WARC-Record-ID")
         headers = [
             (ORIGINAL_PREFIX + key if key.lower() in _TRANSFER_HEADERS else key, value)
             for key, value in response_headers
         ]
-        warc_headers = _warc_headers(when, ip)
+        warc_headers = _warc_headers(when, ip, redacted)
         warc_headers["WARC-Concurrent-To"] = request_id
         if truncated:
             warc_headers["WARC-Truncated"] = "length"
@@ -142,10 +149,12 @@ class WarcLog:
             self._handle = None
 
 
-def _warc_headers(when: str, ip: str | None) -> dict[str, str]:
+def _warc_headers(when: str, ip: str | None, redacted: Sequence[str] = ()) -> dict[str, str]:
     headers = {"WARC-Date": when}
     if ip:
         headers["WARC-IP-Address"] = ip
+    if redacted:
+        headers[REDACTED_HEADER] = ", ".join(redacted)
     return headers
 
 

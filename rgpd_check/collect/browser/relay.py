@@ -235,15 +235,17 @@ class Relay:
         else:
             entry["cookies_not_applied"] = True
 
-    @staticmethod
-    def _describe(entry: dict[str, Any], result: FetchResult) -> None:
+    def _describe(self, entry: dict[str, Any], result: FetchResult) -> None:
+        cookies = [v for k, v in result.headers if k.lower() == "set-cookie"]
+        if self.net.redactor is not None:  # a saved login's renewed cookie stays a secret
+            cookies = [self.net.redactor.set_cookie(result.url, v) for v in cookies]
         entry.update(
             outcome="relayed",
             status=result.status,
             ip=result.ip,
             warc_record_id=result.record_id,
             content_type=result.header("content-type"),
-            set_cookie=[v for k, v in result.headers if k.lower() == "set-cookie"],
+            set_cookie=cookies,
         )
         if result.header("location"):
             entry["location"] = result.header("location")

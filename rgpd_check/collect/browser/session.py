@@ -36,6 +36,7 @@ from rgpd_check.collect.browser.storage_state import (
 )
 from rgpd_check.collect.net import PROJECT_URL, NetClient
 from rgpd_check.evidence.bundle import BundleWriter
+from rgpd_check.evidence.redact import Redactor
 
 KEY_DOCUMENT_TYPES = ("privacy_policy", "cookie_policy", "terms", "legal_notice")
 MAX_WS_FRAMES = 20
@@ -271,8 +272,9 @@ class BrowserSession:
         page = await self.page()
         if self.options.storage_state is not None:
             state = read_storage_state(self.options.storage_state)
-            await apply_storage_state(self.context, state, self.log)
             self.secret = secret_cookies(state)
+            self.relay.net.redactor = Redactor(self.secret)  # before any request is relayed
+            await apply_storage_state(self.context, state, self.log)
         self.log.phase = PHASE_LOAD
         for url, doc_type in documents:
             await self.visit(page, url, f"document:{doc_type}")

@@ -1,8 +1,9 @@
 """Logged-in areas: start the browser from a Playwright storage state (``--storage-state``).
 
 The state (cookies and localStorage per origin) is what ``context.storage_state()`` saves
-after a teacher logs in by hand. Its values are secrets: the bundle records the file's
-SHA-256 and the cookie names only.
+after a teacher logs in by hand. Its cookie values are secrets: the bundle records the file's
+SHA-256 and the cookie names only, and the WARC and browser log mask those cookies' values in
+the headers the browser sent and received (``evidence/redact.py``).
 """
 
 from __future__ import annotations

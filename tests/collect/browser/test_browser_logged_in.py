@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from rgpd_check.evidence.bundle import Bundle
+from rgpd_check.evidence.redact import MASK
+from rgpd_check.evidence.warc import REDACTED_HEADER
 from tests.helpers import audit_site, cli_network_args
 from tests.testweb.model import Route, Site
 from tests.testweb.reqlog import LoggedRequest
@@ -75,10 +78,55 @@ def test_logged_in_area_is_audited_from_a_storage_state(testweb: TestWeb, tmp_pa
     session = next(c for c in facts["cookies"]["browser_stored"] if c["name"] == "session")
     assert session["from_storage_state"] is True
     assert "session (classe.test)" not in facts["cookies"]["non_essential_before_consent"]
-    # The saved login's secret is not written to the browser log (the WARC keeps the request
-    # headers as sent: an authenticated bundle is confidential).
+    # The saved login's secret reaches the server but not the evidence: the browser log and
+    # the WARC keep the cookie's name with a masked value, and say so.
     assert SECRET not in (Bundle.open(out).root / "browser.jsonl").read_text()
+    warc = _warc_text(out)
+    assert SECRET not in warc and f"session={MASK}" in warc
+    assert f"{REDACTED_HEADER}: request-headers" in warc
     assert Bundle.open(out).audit["authenticated"] is True
+
+
+def _warc_text(out: Path) -> str:
+    """Every WARC of the bundle, decompressed (one gzip member per record)."""
+    root = Bundle.open(out).root
+    return "".join(gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+                   for path in sorted(root.rglob("*.warc.gz")))
+
+
+RENEWED = "R3NEWED-session-91c2"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_renewed_session_cookie_stays_out_of_the_evidence(
+        testweb: TestWeb, tmp_path: Path) -> None:
+    """The site renews the session (Set-Cookie): the new value is a secret too, while a cookie
+    the page sets for itself stays in the evidence as it was."""
+    def home(request: LoggedRequest) -> Route | str:
+        cookies = request.header("cookie") or ""
+        if SECRET in cookies or RENEWED in cookies:
+            return Route(body=AREA, set_cookies=[f"session={RENEWED}; Path=/; HttpOnly; Secure",
+                                                 "theme=contraste; Path=/"])
+        return Route(status=302, redirect="/connexion")
+
+    testweb.add_site(Site("classe.test", pages={"/": Route(dynamic=home),
+                                                 "/connexion": "<html><body>login</body></html>"}))
+    testweb.add_site(Site("cdn.mesure-tiers.test", pages={
+        "/m.js": Route(body="localStorage.setItem('m', '1');", content_type="text/javascript"),
+    }))
+    out = tmp_path / "audit"
+    audit_site(testweb, [testweb.url("classe.test", https=True)], out, browser=True,
+               storage_state=_state(testweb, tmp_path / "state.json"),
+               browser_options={**FAST_BROWSER, "keylog": False}, formats=("json",))
+    seen = [r.header("cookie") or "" for r in testweb.requests_for("classe.test")
+            if "Chrome" in (r.header("user-agent") or "")]
+    assert any(SECRET in c for c in seen), "the server got the saved session"
+    log = (Bundle.open(out).root / "browser.jsonl").read_text()
+    warc = _warc_text(out)
+    for evidence in (log, warc):
+        assert SECRET not in evidence and RENEWED not in evidence
+        assert f"session={MASK}" in evidence and "theme=contraste" in evidence
 
 
 def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -87,6 +87,7 @@ class _Net:
         self.result = result
         self.by_url = by_url or {}
         self.sent: list[dict[str, Any]] = []
+        self.redactor = None  # as NetClient outside a logged-in audit
 
     async def fetch(self, url: str, **kwargs: Any) -> FetchResult:
         self.sent.append({"url": url, **kwargs})
