@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Route
 
-from rgpd_check.analyze.domains import host_of
+from rgpd_check.analyze.domains import host_of, registrable_domain
 from rgpd_check.collect.browser.record import BrowserLog, clip
 from rgpd_check.collect.net import FetchResult, NetClient
 from rgpd_check.evidence.content import decode_content
@@ -109,11 +109,19 @@ class Relay:
     """The route handler of one browser context."""
 
     def __init__(
-        self, net: NetClient, log: BrowserLog, max_requests: int = DEFAULT_MAX_REQUESTS
+        self,
+        net: NetClient,
+        log: BrowserLog,
+        max_requests: int = DEFAULT_MAX_REQUESTS,
+        *,
+        block_third_party: bool = False,
     ) -> None:
         self.net = net
         self.log = log
         self.max_requests = max_requests
+        # Chromium applies its third-party cookie block to what scripts write, not to the
+        # Set-Cookie of a fulfilled response: for those, the relay applies it.
+        self.block_third_party = block_third_party
         self.count = 0
         self.in_flight = 0
         self.last_activity = time.monotonic()
@@ -159,7 +167,7 @@ class Relay:
             headers = await request.all_headers()
         except PlaywrightError:
             headers = dict(request.headers)
-        await self._relay(route, entry, forward_headers(headers), body or None)
+        await self._relay(route, entry, forward_headers(headers), body or None, _top_url(request))
 
     async def _relay(
         self,
@@ -167,10 +175,14 @@ class Relay:
         entry: dict[str, Any],
         headers: list[tuple[str, str]],
         content: bytes | None,
+        top_url: str | None = None,
     ) -> None:
         """Fetch, hop by hop: Playwright does not route the target of a fulfilled redirect,
         so a navigation gets a client-side redirect (the browser comes back here) and a
-        subresource's redirects are followed here, each hop checked and recorded."""
+        subresource's redirects are followed here, each hop checked and recorded.
+
+        ``top_url`` is the page the request is for: with third-party cookies blocked, the
+        cookies of another site are not handed to the browser."""
         url, method = str(entry["url"]), str(entry["method"])
         origin_host = host_of(url)
         kept: list[str] = []  # Set-Cookie of hops on the first URL's host: right as they are
@@ -215,6 +227,9 @@ class Relay:
         if problem:
             entry["decode_problem"] = problem
         self._keep_cookies(entry, result, origin_host, kept)
+        if kept and self.block_third_party and top_url and _cross_site(origin_host, top_url):
+            kept.clear()
+            entry["cookies_refused"] = "third_party_cookies_blocked"  # as Chromium refuses them
         served = fulfil_headers([(k, v) for k, v in result.headers if k.lower() != "set-cookie"])
         if kept:
             served["set-cookie"] = "\n".join(kept)
@@ -284,6 +299,28 @@ def _frame_url(request: Any) -> str | None:
         return str(url)
     parent = frame.parent_frame  # an iframe's own navigation: the frame is not committed yet
     return str(parent.url) if parent is not None else None
+
+
+def _top_url(request: Any) -> str | None:
+    """The page a request is for: a main-frame navigation is for itself."""
+    try:
+        frame = request.frame
+    except PlaywrightError:
+        return None
+    if frame is None:
+        return None
+    if frame.parent_frame is None and request.is_navigation_request():
+        return str(request.url)
+    while frame.parent_frame is not None:
+        frame = frame.parent_frame
+    return str(frame.url) or None
+
+
+def _cross_site(host: str, top_url: str) -> bool:
+    """Another registrable domain than the page's (Chromium's "third party")."""
+    if not top_url.startswith(("http://", "https://")):
+        return False
+    return registrable_domain(host) != registrable_domain(host_of(top_url))
 
 
 def _main_frame(request: Any) -> bool | None:

@@ -19,6 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from rgpd_check import __version__
 from rgpd_check.collect.browser import consent, keylog, pending
+from rgpd_check.collect.browser.chromium import THIRD_PARTY_BLOCKED
 from rgpd_check.collect.browser.instrument import BINDING, INIT_SCRIPT, Instrumentation
 from rgpd_check.collect.browser.record import (
     PHASE_KEYLOG,
@@ -109,7 +110,9 @@ class BrowserSession:
         self.log = log
         self.options = options
         self.platforms = platforms
-        self.relay = Relay(net, log, options.max_requests)
+        self.relay = Relay(
+            net, log, options.max_requests, block_third_party=options.mode == THIRD_PARTY_BLOCKED
+        )
         self.instrumentation = Instrumentation(log)
         self._cdp: list[CDPSession] = []
         self._tasks: set[asyncio.Task[None]] = set()

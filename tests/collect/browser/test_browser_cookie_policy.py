@@ -1,0 +1,62 @@
+"""The third-party cookie policy the browser ran with holds for every way a cookie is set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rgpd_check.collect.browser import THIRD_PARTY_ALLOWED, THIRD_PARTY_BLOCKED
+from tests.helpers import audit_site
+from tests.testweb.model import Route, Site
+from tests.testweb.web import TestWeb
+from tests.trackers.support import FAST_BROWSER, needs_chromium
+
+PAGE = """<!doctype html><html lang="fr"><head><title>Classe</title></head><body>
+<main><h1>Classe</h1>
+<img src="https://pixel.traceur.test:${HTTPS_PORT}/p.gif" alt="">
+<script src="https://cdn.traceur.test:${HTTPS_PORT}/t.js"></script>
+</main></body></html>"""
+
+
+def _sites(web: TestWeb) -> None:
+    web.add_site(Site("classe.test", pages={
+        "/": Route(body=PAGE, set_cookies=["premiere=1; Path=/"]),
+    }))
+    web.add_site(Site("pixel.traceur.test", pages={
+        "/p.gif": Route(body=b"GIF89a", content_type="image/gif",
+                        set_cookies=["uid=header-set; Path=/; Secure; SameSite=None"]),
+    }))
+    web.add_site(Site("cdn.traceur.test", pages={
+        "/t.js": Route(body="document.cookie = 'js=1; path=/';", content_type="text/javascript"),
+    }))
+
+
+def _cookies(web: TestWeb, tmp_path: Path, mode: str) -> dict[str, Any]:
+    result = audit_site(web, [web.url("classe.test", https=True)], tmp_path / mode, browser=True,
+                        browser_options={**FAST_BROWSER, "keylog": False, "mode": mode},
+                        formats=("json",))
+    cookies: dict[str, Any] = result.facts["cookies"]
+    assert cookies["third_party_mode"] == mode
+    return cookies
+
+
+def _stored(cookies: dict[str, Any]) -> set[str]:
+    return {c["name"] for c in cookies["browser_stored"]}
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_blocked_mode_refuses_third_party_cookies_from_headers_too(
+        testweb: TestWeb, tmp_path: Path) -> None:
+    _sites(testweb)
+    allowed = _cookies(testweb, tmp_path, THIRD_PARTY_ALLOWED)
+    assert {"premiere", "uid", "js"} <= _stored(allowed)
+    assert "uid (pixel.traceur.test)" in allowed["third_party_stored"]
+    blocked = _cookies(testweb, tmp_path, THIRD_PARTY_BLOCKED)
+    assert {"premiere", "js"} <= _stored(blocked), "first-party cookies are kept"
+    assert "uid" not in _stored(blocked), "a third party's Set-Cookie is refused, as Chromium would"
+    # The attempt stays evidence: the third party tried, the browser's policy refused it.
+    assert "uid (pixel.traceur.test)" in blocked["attempted_not_stored"]
+    assert not blocked["third_party_stored"]
