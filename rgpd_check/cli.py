@@ -144,6 +144,15 @@ def _common_evaluation_options(func: F) -> F:
     " existe) / also visit with a real Chromium (default: on when one is found).",
 )
 @option(
+    "--third-party-cookies",
+    type=click.Choice(["allow", "block"]),
+    default="allow",
+    show_default=True,
+    help="Cookies tiers dans le navigateur : allow (Chrome par défaut) ou block (comme Safari ou"
+    " la navigation privée) ; les constats disent laquelle / the browser's third-party cookie"
+    " policy: allow (Chrome's default) or block (as Safari or private browsing do).",
+)
+@option(
     "--filter-list",
     "filter_lists",
     multiple=True,
@@ -167,8 +176,10 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
     DIR/evidence/. Exit: 0 done, 2 bad input, 3 nothing at all could be collected.
     """
     from rgpd_check import api
+    from rgpd_check.collect.browser.chromium import THIRD_PARTY_ALLOWED, THIRD_PARTY_BLOCKED
     from rgpd_check.collect.ipdata import check_ip_data_files
 
+    cookie_modes = {"allow": THIRD_PARTY_ALLOWED, "block": THIRD_PARTY_BLOCKED}
     net = net_options_from(opts)
     check_ip_data_files(opts["ip_data"])
     crawl = crawl_options_from(opts)
@@ -180,6 +191,7 @@ def audit(ctx: click.Context, urls: tuple[str, ...], out: Path, **opts: Any) -> 
         browser=browser_wanted(opts["browser"], opts["storage_state"]),
         filter_lists=tuple(opts["filter_lists"]),
         storage_state=opts["storage_state"],
+        browser_options={"mode": cookie_modes[opts["third_party_cookies"]]},
         ip_data=tuple(opts["ip_data"]),
         ip_online=opts["ip_online"],
         **_evaluation_kwargs(opts),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rgpd_check.collect.browser import THIRD_PARTY_ALLOWED, THIRD_PARTY_BLOCKED
-from tests.helpers import audit_site
+from rgpd_check.evidence.bundle import Bundle
+from tests.helpers import audit_site, cli_network_args
 from tests.testweb.model import Route, Site
 from tests.testweb.web import TestWeb
 from tests.trackers.support import FAST_BROWSER, needs_chromium
@@ -60,3 +64,19 @@ def test_blocked_mode_refuses_third_party_cookies_from_headers_too(
     # The attempt stays evidence: the third party tried, the browser's policy refused it.
     assert "uid (pixel.traceur.test)" in blocked["attempted_not_stored"]
     assert not blocked["third_party_stored"]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_command_line_chooses_the_policy(testweb: TestWeb, tmp_path: Path) -> None:
+    _sites(testweb)
+    out = tmp_path / "cli"
+    run = subprocess.run(
+        [sys.executable, "-m", "rgpd_check", "audit", testweb.url("classe.test", https=True),
+         "--out", str(out), *cli_network_args(testweb), "--browser", "--max-pages", "2",
+         "--third-party-cookies", "block", "--format", "json"],
+        capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    assert Bundle.open(out).manifest["audit"]["browser_mode"] == THIRD_PARTY_BLOCKED
+    facts = json.loads((out / "facts.json").read_text(encoding="utf-8"))
+    assert "uid" not in {c["name"] for c in facts["cookies"]["browser_stored"]}
