@@ -34,8 +34,13 @@ _DAY = 86_400.0
 
 
 def default_root() -> Path:
-    """``$XDG_CACHE_HOME/rgpd-check/reader``, or ``~/.cache/rgpd-check/reader``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """``$XDG_CACHE_HOME/rgpd-check/reader``, or ``~/.cache/rgpd-check/reader``.
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification asks.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "rgpd-check" / "reader"
 
 

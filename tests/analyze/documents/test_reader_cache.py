@@ -73,7 +73,10 @@ def test_the_default_folder_follows_xdg_cache_home(
     assert cache_module.default_root() == tmp_path / "rgpd-check" / "reader"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert cache_module.default_root() == tmp_path / "home" / ".cache" / "rgpd-check" / "reader"
+    home_cache = tmp_path / "home" / ".cache" / "rgpd-check" / "reader"
+    assert cache_module.default_root() == home_cache
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as XDG asks
+    assert cache_module.default_root() == home_cache
 
 
 def _age(path: Path, days: float) -> None:
