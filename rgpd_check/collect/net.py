@@ -30,6 +30,7 @@ import httpx
 from rgpd_check import __version__
 from rgpd_check.collect.guard import AddressGuard, BlockedAddressError
 from rgpd_check.collect.resolver import DnsAnswer, Resolver
+from rgpd_check.evidence.content import decode_content
 from rgpd_check.evidence.redact import Redactor
 from rgpd_check.evidence.warc import WarcLog
 
@@ -355,14 +356,14 @@ class NetClient:
         relayed: bool,
     ) -> str:
         assert self._warc is not None and result.status is not None
-        received = result.headers
+        url, received, body = result.url, result.headers, result.body
         redacted: list[str] = []
         if relayed and self.redactor is not None:
-            sent, masked_request = self.redactor.request_headers(result.url, sent)
-            received, masked_response = self.redactor.response_headers(result.url, received)
-            redacted = ["request-headers"] * masked_request + ["response-headers"] * masked_response
+            url, sent, received, content, body, redacted = _redacted(
+                self.redactor, url, sent, received, content, body
+            )
         _, response_id = self._warc.write_exchange(
-            url=result.url,
+            url=url,
             method=method,
             request_headers=sent,
             request_body=content,
@@ -371,12 +372,52 @@ class NetClient:
             reason=result.reason,
             response_headers=received,
             redacted=redacted,
-            body=result.body,
+            body=body,
             ip=result.ip,
             truncated=result.truncated,
             tls_version=result.tls_version,
         )
         return response_id
+
+
+DECODED_PREFIX = "X-Rgpd-Check-Decoded-"  # a body stored decoded: its original coding
+
+
+def _redacted(
+    redactor: Redactor,
+    url: str,
+    sent: list[tuple[str, str]],
+    received: list[tuple[str, str]],
+    content: bytes,
+    body: bytes,
+) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]], bytes, bytes, list[str]]:
+    """The WARC copy of a logged-in browser's exchange, its secrets masked (the browser and
+    the server saw the real one). A compressed body holding a secret is stored decoded, its
+    ``Content-Encoding`` renamed so that readers do not decode it again."""
+    sent, masked_request = redactor.request_headers(url, sent)
+    received, masked_response = redactor.response_headers(url, received)
+    masked_content = redactor.scrub_bytes(content)
+    coding = next((v for k, v in received if k.lower() == "content-encoding"), None)
+    decoded, problem = decode_content(body, coding) if coding else (body, None)
+    masked_body = body
+    if problem is None:
+        scrubbed = redactor.scrub_bytes(decoded)
+        if scrubbed != decoded:
+            masked_body = scrubbed
+            if coding:
+                received = [
+                    (DECODED_PREFIX + k if k.lower() == "content-encoding" else k, v)
+                    for k, v in received
+                ]
+    parts = [
+        ("url", redactor.scrub(url) != url),
+        ("request-headers", masked_request),
+        ("request-body", masked_content != content),
+        ("response-headers", masked_response),
+        ("response-body", masked_body != body),
+    ]
+    redacted = [name for name, masked in parts if masked]
+    return redactor.scrub(url), sent, received, masked_content, masked_body, redacted
 
 
 # Transport-level conditions reported through ssl exceptions: not certificate problems.

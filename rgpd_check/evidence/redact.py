@@ -1,60 +1,143 @@
-"""A saved login's secrets kept out of the evidence: its cookie values and credentials.
+"""A saved login's secrets kept out of the evidence.
 
-An audit of a logged-in area (``--storage-state``) sends the teacher's session cookie with
-the browser's requests to the tool. The server must get it, but the bundle is filed and shared
-(CI artifacts, reports to a data-protection officer), and a session cookie opens the account.
-So the copies that enter the evidence (WARC records, browser log) keep each such cookie's name
-with its value replaced by ``<secret>``, whether the browser sends it (``Cookie``) or the site
-renews it (``Set-Cookie``), and ``Authorization`` credentials likewise. Cookies the pages set
-themselves, trackers' identifiers included, are evidence and stay as they were.
+An audit of a logged-in area (``--storage-state``) sends the teacher's session with the
+browser's requests to the tool. The server must get it, but the bundle is filed and shared (CI
+artifacts, reports to a data-protection officer), and a session cookie or token opens the
+account. So the copies that enter the evidence (WARC records of the browser's requests, the
+browser log, hence facts and reports) never hold them:
+
+- by name: the saved login's cookies (``Cookie``, a renewed ``Set-Cookie``, a script's
+  ``document.cookie``), its localStorage keys, and ``Authorization`` credentials keep their
+  name with the value replaced by ``<secret>``; a value met that way is learnt;
+- by value: every saved or learnt value (of at least ``MIN_SECRET`` characters, also
+  URL-encoded) is replaced wherever it appears: other headers (``X-XSRF-Token``), URLs, POST
+  bodies, response bodies, log records.
+
+Cookies and storage the pages set for themselves, trackers' identifiers included, are evidence
+and stay as they were. A secret the site issues in a form not listed here (a token in a JSON
+answer) is masked only from the moment it is learnt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
 
 MASK = "<secret>"
+MIN_SECRET = 8  # shorter values ("1", "fr") are not secrets and would mask innocent text
 
 Headers = list[tuple[str, str]]
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     try:
-        return (urlsplit(url).hostname or "").lower()
+        return (urlsplit(url).hostname or "").rstrip(".").lower()
     except ValueError:
         return ""
 
 
-@dataclass(frozen=True)
+def _within(host: str, domain: str) -> bool:
+    return not domain or host == domain or host.endswith("." + domain)
+
+
 class Redactor:
-    """Masks the saved login's cookies, by (name, domain) as the storage state lists them."""
+    """What one logged-in audit must keep out of its evidence; it learns renewed values."""
 
-    cookies: frozenset[tuple[str, str]]
+    def __init__(
+        self,
+        cookies: Iterable[tuple[str, str]] = (),
+        storage: Iterable[tuple[str, str]] = (),
+        values: Iterable[str] = (),
+    ) -> None:
+        self.cookies = frozenset((name, domain.lstrip(".").lower()) for name, domain in cookies)
+        self.storage = frozenset((host.lower(), key) for host, key in storage)
+        self._values: set[str] = set()
+        self._text: re.Pattern[str] | None = None
+        self._bytes: re.Pattern[bytes] | None = None
+        for value in values:
+            self.learn(value)
 
-    def _secret(self, name: str, host: str) -> bool:
-        return any(
-            name == secret and (not domain or host == domain or host.endswith("." + domain))
-            for secret, domain in self.cookies
-        )
+    # Which names are secret.
+
+    def is_secret_cookie(self, name: str, host: str) -> bool:
+        """A saved login's cookie: same name, on its domain or a subdomain of it."""
+        host = host.lstrip(".").lower()
+        return any(name == secret and _within(host, domain) for secret, domain in self.cookies)
+
+    def is_secret_storage(self, host: str, key: str) -> bool:
+        """A localStorage key the saved login filled, on the same origin host."""
+        return (host.lower(), key) in self.storage
+
+    # Values.
+
+    def learn(self, value: str) -> None:
+        """Mask ``value`` from now on, wherever it appears (too short a value is ignored)."""
+        value = value.strip()
+        if len(value) < MIN_SECRET:
+            return
+        forms = {value, quote(value, safe=""), quote_plus(value)} - self._values
+        if forms:
+            self._values |= forms
+            self._text = self._bytes = None
+
+    def _text_pattern(self) -> re.Pattern[str] | None:
+        if self._text is None and self._values:
+            ordered = sorted(self._values, key=len, reverse=True)  # longest form first
+            self._text = re.compile("|".join(re.escape(v) for v in ordered))
+        return self._text
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every known secret value masked."""
+        pattern = self._text_pattern()
+        return text if pattern is None else pattern.sub(MASK, text)
+
+    def scrub_bytes(self, data: bytes) -> bytes:
+        """``data`` with every known secret value (UTF-8) masked."""
+        if self._bytes is None and self._values:
+            ordered = sorted(self._values, key=len, reverse=True)
+            self._bytes = re.compile(b"|".join(re.escape(v.encode("utf-8")) for v in ordered))
+        if self._bytes is None:
+            return data
+        return self._bytes.sub(MASK.encode("ascii"), data)
+
+    def scrub_record(self, value: Any) -> Any:
+        """A log record (nested dicts, lists, strings) with every known secret value masked."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, dict):
+            return {key: self.scrub_record(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.scrub_record(item) for item in value]
+        return value
+
+    # Headers.
 
     def cookie_header(self, url: str, value: str) -> str:
-        """``a=1; session=…`` with the secret values masked."""
-        host = _host(url)
+        """``a=1; session=…`` with the saved login's values masked (and learnt)."""
+        host = host_of(url)
+        changed = False
         pairs = []
         for pair in value.split(";"):
-            name, equals, _value = pair.strip().partition("=")
-            pairs.append(f"{name}={MASK}" if equals and self._secret(name, host) else pair.strip())
-        return "; ".join(pairs)
+            name, equals, secret = pair.strip().partition("=")
+            if equals and self.is_secret_cookie(name, host):
+                self.learn(secret)
+                pairs.append(f"{name}={MASK}")
+                changed = True
+            else:
+                pairs.append(pair.strip())
+        return self.scrub("; ".join(pairs) if changed else value)
 
     def set_cookie(self, url: str, value: str) -> str:
-        """``session=…; Path=/`` with the value masked when it renews a secret cookie."""
+        """``session=…; Path=/`` with the value masked (and learnt) when it renews a secret
+        cookie; a cookie of the page's own stays as it is."""
         first, semicolon, attributes = value.partition(";")
-        name, equals, _value = first.strip().partition("=")
-        if not equals or not self._secret(name, _host(url)):
-            return value
-        return f"{name}={MASK}{semicolon}{attributes}"
+        name, equals, secret = first.strip().partition("=")
+        if equals and self.is_secret_cookie(name, host_of(url)):
+            self.learn(secret)
+            return self.scrub(f"{name}={MASK}{semicolon}{attributes}")
+        return self.scrub(value)
 
     def request_headers(self, url: str, headers: Sequence[tuple[str, str]]) -> tuple[Headers, bool]:
         """The headers to record, and whether one was masked."""
@@ -63,9 +146,12 @@ class Redactor:
             lowered = name.lower()
             if lowered == "cookie":
                 value = self.cookie_header(url, value)
-            elif lowered == "authorization":
-                scheme = value.strip().partition(" ")[0]
-                value = f"{scheme} {MASK}" if " " in value.strip() else MASK
+            elif lowered in ("authorization", "proxy-authorization"):
+                scheme, space, credential = value.strip().partition(" ")
+                self.learn(credential if space else scheme)
+                value = f"{scheme} {MASK}" if space else MASK
+            else:
+                value = self.scrub(value)
             out.append((name, value))
         return out, out != list(headers)
 
@@ -77,4 +163,5 @@ class Redactor:
             (name, self.set_cookie(url, value) if name.lower() == "set-cookie" else value)
             for name, value in headers
         ]
+        out = [(name, self.scrub(value)) for name, value in out]
         return out, out != list(headers)

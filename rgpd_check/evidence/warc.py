@@ -92,9 +92,9 @@ class WarcLog:
     ) -> tuple[str, str]:
         """Write the request then the response; returns (request_id, response_id).
 
-        ``redacted`` says which headers had secret values masked before they got here
-        (``request-headers``, ``response-headers``; see ``evidence/redact.py``): both records
-        carry it, for whoever replays them.
+        ``redacted`` says which parts had secret values masked before they got here (``url``,
+        ``request-headers``, ``request-body``, ``response-headers``, ``response-body``; see
+        ``evidence/redact.py``): both records carry it, for whoever replays them.
         """
         when = (date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         path = _request_target(url)

@@ -41,3 +41,36 @@ def test_headers_say_whether_something_was_masked() -> None:
 
 def test_an_unparsable_url_masks_only_cookies_valid_everywhere() -> None:
     assert LOGIN.cookie_header("http://[bad", "session=abc; sid=1") == f"session=abc; sid={MASK}"
+
+
+def test_known_values_are_masked_wherever_they_appear_also_url_encoded() -> None:
+    redactor = Redactor(values=["tok/en+42==", "court"])  # "court" is too short to be a secret
+    assert redactor.scrub("a tok/en+42== b tok%2Fen%2B42%3D%3D c tok%2Fen%2B42%3D%3D court") == (
+        f"a {MASK} b {MASK} c {MASK} court"
+    )
+    assert redactor.scrub_bytes(b'{"t": "tok/en+42=="}') == b'{"t": "<secret>"}'
+    record = {"url": "https://x.test/?t=tok%2Fen%2B42%3D%3D", "items": [["k", "tok/en+42=="]]}
+    assert redactor.scrub_record(record) == {"url": f"https://x.test/?t={MASK}",
+                                             "items": [["k", MASK]]}  # fmt: skip
+    assert Redactor().scrub("nothing known") == "nothing known"
+
+
+def test_a_value_met_under_a_secret_name_is_learnt() -> None:
+    redactor = Redactor(cookies=[("session", "classe.test")])
+    assert redactor.set_cookie(URL, "session=renewed-value-9; Path=/") == f"session={MASK}; Path=/"
+    assert redactor.scrub("X-Csrf: renewed-value-9") == f"X-Csrf: {MASK}"
+    headers, changed = redactor.request_headers(URL, [("Authorization", "Bearer abcdefgh1234")])
+    assert changed and headers == [("Authorization", f"Bearer {MASK}")]
+    assert redactor.scrub("?access_token=abcdefgh1234") == f"?access_token={MASK}"
+
+
+def test_storage_keys_are_secret_on_their_origin_only() -> None:
+    redactor = Redactor(storage=[("ent.test", "refresh_token")])
+    assert redactor.is_secret_storage("ent.test", "refresh_token")
+    assert not redactor.is_secret_storage("tiers.test", "refresh_token")
+    assert not redactor.is_secret_storage("ent.test", "theme")
+
+
+def test_a_cookie_header_without_secret_is_recorded_as_sent() -> None:
+    assert LOGIN.cookie_header(URL, "a=1;b=2") == "a=1;b=2"
+    assert LOGIN.request_headers(URL, [("Cookie", "a=1;b=2")]) == ([("Cookie", "a=1;b=2")], False)

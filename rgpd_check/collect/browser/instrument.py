@@ -12,6 +12,7 @@ from typing import Any
 
 from rgpd_check.collect.browser.js import load_js
 from rgpd_check.collect.browser.record import BrowserLog, clip
+from rgpd_check.evidence.redact import MASK, host_of
 
 BINDING = "__rgpdCheckReport"
 
@@ -45,12 +46,19 @@ class Instrumentation:
             "script": script_from_stack(stack),
             "stack": clip(stack, 2000),
         }
+        value = str(data.get("value"))
+        redactor = self.log.redactor
+        frame_url = str(fields["frame_url"] or "")
         if data["kind"] == "cookie_write":
-            fields.update(api=str(data.get("api")), value=clip(str(data.get("value")), 1000))
+            if redactor is not None:  # a saved login's cookie renewed by a script
+                value = redactor.set_cookie(frame_url, value)
+            fields.update(api=str(data.get("api")), value=clip(value, 1000))
         else:
+            key = str(data.get("key"))
+            if redactor is not None and redactor.is_secret_storage(host_of(frame_url), key):
+                redactor.learn(value)
+                value = MASK
             fields.update(
-                storage=str(data.get("storage")),
-                key=clip(str(data.get("key")), 300),
-                value=clip(str(data.get("value")), 1000),
+                storage=str(data.get("storage")), key=clip(key, 300), value=clip(value, 1000)
             )
         self.log.write(str(data["kind"]), **fields)

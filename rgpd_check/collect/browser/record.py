@@ -11,6 +11,7 @@ import itertools
 from typing import Any
 
 from rgpd_check.evidence.bundle import BundleWriter, now_iso
+from rgpd_check.evidence.redact import Redactor
 
 BROWSER_LOG = "browser.jsonl"
 MAX_TEXT = 16 * 1024
@@ -29,12 +30,16 @@ class BrowserLog:
         self._seq = itertools.count(1)
         self.phase = PHASE_LOAD
         self.visit = ""
+        # A logged-in audit's secrets (evidence/redact.py): masked in every record.
+        self.redactor: Redactor | None = None
 
     def write(self, kind: str, **fields: Any) -> int:
         seq = next(self._seq)
         entry = {"seq": seq, "kind": kind, "at": now_iso(), "phase": self.phase}
         if self.visit:
             entry["visit"] = self.visit
+        if self.redactor is not None:
+            fields = self.redactor.scrub_record(fields)
         entry.update(fields)
         self._log.write(entry)
         return seq

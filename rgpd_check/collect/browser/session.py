@@ -33,11 +33,10 @@ from rgpd_check.collect.browser.snapshot import record_cookies, record_screensho
 from rgpd_check.collect.browser.storage_state import (
     apply_storage_state,
     read_storage_state,
-    secret_cookies,
+    redactor_for,
 )
 from rgpd_check.collect.net import PROJECT_URL, NetClient
 from rgpd_check.evidence.bundle import BundleWriter
-from rgpd_check.evidence.redact import Redactor
 
 KEY_DOCUMENT_TYPES = ("privacy_policy", "cookie_policy", "terms", "legal_notice")
 MAX_WS_FRAMES = 20
@@ -119,7 +118,6 @@ class BrowserSession:
         self.user_agent = ""
         self.version = ""
         self.pages_visited = 0
-        self.secret: frozenset[tuple[str, str]] = frozenset()
 
     async def install(self) -> None:
         """Relay, instrumentation and DevTools capture, before any page loads."""
@@ -275,8 +273,9 @@ class BrowserSession:
         page = await self.page()
         if self.options.storage_state is not None:
             state = read_storage_state(self.options.storage_state)
-            self.secret = secret_cookies(state)
-            self.relay.net.redactor = Redactor(self.secret)  # before any request is relayed
+            # Before any request is relayed or any value seeded: one redactor for the WARC
+            # copies of the browser's requests and for the browser log.
+            self.relay.net.redactor = self.log.redactor = redactor_for(state)
             await apply_storage_state(self.context, state, self.log)
         self.log.phase = PHASE_LOAD
         for url, doc_type in documents:
@@ -297,13 +296,13 @@ class BrowserSession:
             probed = await keylog.probe(page, self.log)
             if probed["fields"]:  # nothing typed: nothing for the page to react to
                 await self.settle(page)
-        await record_cookies(self.context, self.log, self.secret)
+        await record_cookies(self.context, self.log)
         if self.options.refuse and loaded:
             self.log.phase = PHASE_REFUSED
             refusal = await consent.refuse(page, self.platforms, self.log)
             if refusal["clicked"]:
                 await self.settle(page)
                 await self.visit(page, entry_urls[0], "after_refusal")
-                await record_cookies(self.context, self.log, self.secret)
+                await record_cookies(self.context, self.log)
                 await record_storage(page, self.log)
         self.log.visit = ""

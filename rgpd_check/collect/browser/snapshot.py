@@ -15,6 +15,7 @@ from playwright.async_api import Error as PlaywrightError
 from rgpd_check.collect.browser.js import load_js
 from rgpd_check.collect.browser.record import BrowserLog
 from rgpd_check.evidence.bundle import BundleWriter
+from rgpd_check.evidence.redact import MASK, Redactor, host_of
 
 MAX_ITEMS = 200
 MAX_VALUE = 300
@@ -24,19 +25,21 @@ _STORAGE_JS = load_js("storage.js")
 _COOKIE_FIELDS = ("name", "domain", "path", "expires", "httpOnly", "secure", "sameSite")
 
 
-async def record_cookies(
-    context: BrowserContext, log: BrowserLog, secret: frozenset[tuple[str, str]] = frozenset()
-) -> list[dict[str, Any]]:
+async def record_cookies(context: BrowserContext, log: BrowserLog) -> list[dict[str, Any]]:
     """The jar as the browser holds it (values cut: they are identifiers, not content).
 
-    ``secret`` (name, domain) pairs came from a saved login: their values are not recorded.
+    A saved login's cookies (``log.redactor``) are recorded with a masked value.
     """
     cookies = []
+    redactor = log.redactor
     for cookie in await context.cookies():
         item: dict[str, Any] = {key: cookie.get(key) for key in _COOKIE_FIELDS}
-        key = (str(cookie.get("name")), str(cookie.get("domain", "")).lstrip("."))
-        value = "<secret>" if key in secret else str(cookie.get("value", ""))[:MAX_VALUE]
-        item["value"] = value
+        name, domain = str(cookie.get("name")), str(cookie.get("domain", ""))
+        value = str(cookie.get("value", ""))
+        if redactor is not None and redactor.is_secret_cookie(name, domain):
+            redactor.learn(value)
+            value = MASK
+        item["value"] = value[:MAX_VALUE]
         partition = cookie.get("partitionKey")
         if partition:
             item["partition_key"] = partition
@@ -57,9 +60,21 @@ async def record_storage(page: Page, log: BrowserLog) -> list[dict[str, Any]]:
             data = {"href": frame.url, "error": str(exc).splitlines()[0][:200]}
         data["frame_url"] = frame.url
         data["top"] = frame.parent_frame is None
+        if log.redactor is not None and isinstance(data.get("local"), list):
+            data["local"] = [_masked(log.redactor, frame.url, item) for item in data["local"]]
         frames.append(data)
     log.write("storage", page_url=page.url, frames=frames)
     return frames
+
+
+def _masked(redactor: Redactor, frame_url: str, item: Any) -> Any:
+    """A localStorage ``[key, value]`` pair, its value masked under a saved login's key."""
+    if isinstance(item, list) and len(item) == 2:
+        key, value = str(item[0]), str(item[1])
+        if redactor.is_secret_storage(host_of(frame_url), key):
+            redactor.learn(value)
+            return [key, MASK]
+    return item
 
 
 async def record_screenshot(page: Page, bundle: BundleWriter, log: BrowserLog, name: str) -> None:

@@ -1,9 +1,10 @@
 """Logged-in areas: start the browser from a Playwright storage state (``--storage-state``).
 
 The state (cookies and localStorage per origin) is what ``context.storage_state()`` saves
-after a teacher logs in by hand. Its cookie values are secrets: the bundle records the file's
-SHA-256 and the cookie names only, and the WARC and browser log mask those cookies' values in
-the headers the browser sent and received (``evidence/redact.py``).
+after a teacher logs in by hand. Its values are secrets: the bundle records the file's SHA-256
+and the cookie names, and ``redactor_for`` masks the cookie and storage values wherever they
+appear in the WARC copies of the browser's requests and in the browser log
+(``evidence/redact.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from playwright.async_api import BrowserContext, Route
 
 from rgpd_check.collect.browser.record import BrowserLog
 from rgpd_check.errors import InputError
+from rgpd_check.evidence.redact import Redactor, host_of
 
 PHASE_SEEDING = "storage_state"
 
@@ -80,10 +82,29 @@ async def apply_storage_state(
 
 
 def secret_cookies(state: dict[str, Any]) -> frozenset[tuple[str, str]]:
-    """(name, domain) of the saved login's cookies, whose values must not enter the log."""
+    """(name, domain) of the saved login's cookies (a cookie given by ``url``: its host)."""
     return frozenset(
-        (str(c["name"]), str(c.get("domain") or "").lstrip(".")) for c in state["cookies"]
+        (str(c["name"]), str(c.get("domain") or host_of(str(c.get("url") or ""))).lstrip("."))
+        for c in state["cookies"]
     )
+
+
+def redactor_for(state: dict[str, Any]) -> Redactor:
+    """What the saved login puts in the browser, to be kept out of the evidence: its cookies
+    and localStorage entries, by name and by value."""
+    storage = [
+        (host_of(str(origin["origin"])), str(item.get("name")))
+        for origin in state["origins"]
+        for item in origin.get("localStorage") or []
+        if isinstance(item, dict)
+    ]
+    values = [str(c.get("value") or "") for c in state["cookies"]] + [
+        str(item.get("value") or "")
+        for origin in state["origins"]
+        for item in origin.get("localStorage") or []
+        if isinstance(item, dict)
+    ]
+    return Redactor(secret_cookies(state), storage, values)
 
 
 def _cookie(raw: dict[str, Any]) -> dict[str, Any]:

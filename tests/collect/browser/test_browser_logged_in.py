@@ -73,7 +73,7 @@ def test_logged_in_area_is_audited_from_a_storage_state(testweb: TestWeb, tmp_pa
     hosts = {h["host"]: h for h in facts["trackers"]["third_party_hosts"]}
     assert hosts["cdn.mesure-tiers.test"]["modes"] == ["browser"]  # only behind the login
     storage = {s["key"]: s for s in facts["browser"]["storage"]}
-    assert storage["eleve_prefs"]["value"] == "police-dys"
+    assert storage["eleve_prefs"]["value"] == MASK  # the saved login's storage is a secret too
     assert not storage["eleve_prefs"]["third_party"]
     session = next(c for c in facts["cookies"]["browser_stored"] if c["name"] == "session")
     assert session["from_storage_state"] is True
@@ -160,3 +160,55 @@ def test_browser_asked_for_but_missing_is_an_input_error(testweb: TestWeb, tmp_p
                   RGPD_CHECK_CHROMIUM=str(tmp_path / "none"))
     assert result.returncode == 2 and "Chromium" in result.stderr
     assert testweb.requests == []
+
+
+TOKEN = "eyJhbGciOiJIUzI1NiJ9.refresh-4b1d"
+SPA = """<!doctype html><html lang="fr"><head><title>Ma classe</title></head><body>
+<main><h1>Bienvenue</h1></main>
+<script>
+const token = localStorage.getItem('refresh_token');
+fetch('/api/me?access=' + encodeURIComponent(token), {method: 'POST',
+      headers: {'X-Token': token, 'Content-Type': 'application/json'},
+      body: JSON.stringify({refresh: token})});
+localStorage.setItem('refresh_token', token);
+document.cookie = 'jeton=' + token + '; path=/';
+</script></body></html>"""
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_saved_token_never_reaches_the_bundle_or_the_reports(
+        testweb: TestWeb, tmp_path: Path) -> None:
+    """A single-page app keeps its token in localStorage and sends it in a header, a query
+    string and a POST body: the server gets it, the evidence and reports never do. The state
+    gives its cookie by URL (no domain), which Playwright accepts too."""
+    def api(request: LoggedRequest) -> Route | str:
+        return Route(body=f'{{"seen": "{request.header("x-token")}"}}',
+                     content_type="application/json")
+
+    testweb.add_site(Site("ent.test", pages={"/": SPA, "/api/me": Route(dynamic=api)}))
+    origin = testweb.url("ent.test", https=True).rstrip("/")
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({
+        "cookies": [{"name": "sid", "value": SECRET, "url": origin + "/"}],
+        "origins": [{"origin": origin,
+                     "localStorage": [{"name": "refresh_token", "value": TOKEN}]}],
+    }))
+    out = tmp_path / "audit"
+    audit_site(testweb, [origin + "/"], out, browser=True, storage_state=state,
+               browser_options={**FAST_BROWSER, "keylog": False}, formats=("json", "md"))
+    api_calls = [r for r in testweb.requests_for("ent.test") if r.path.startswith("/api/me")]
+    assert api_calls and api_calls[0].header("x-token") == TOKEN, "the site got its token"
+    root = Bundle.open(out).root
+    everything = {
+        "warc": _warc_text(out),
+        **{p.name: p.read_text(encoding="utf-8", errors="replace")
+           for p in [*root.glob("*.jsonl"), *root.glob("*.json"), *out.glob("*.json"),
+                     *out.glob("*.md")]},
+    }
+    for name, text in everything.items():
+        assert TOKEN not in text, f"the saved token leaks into {name}"
+        assert SECRET not in text, f"the saved cookie leaks into {name}"
+    assert f"x-token: {MASK}" in everything["warc"].lower()
+    parts = "url, request-headers, request-body, response-body"  # the API echoes the token
+    assert f"{REDACTED_HEADER}: {parts}" in everything["warc"]

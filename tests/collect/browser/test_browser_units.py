@@ -17,7 +17,11 @@ from rgpd_check.collect.browser.instrument import script_from_stack
 from rgpd_check.collect.browser.record import BrowserLog
 from rgpd_check.collect.browser.relay import Relay, abort_reason, forward_headers, fulfil_headers
 from rgpd_check.collect.browser.session import BrowserOptions, key_documents
-from rgpd_check.collect.browser.storage_state import read_storage_state, secret_cookies
+from rgpd_check.collect.browser.storage_state import (
+    read_storage_state,
+    redactor_for,
+    secret_cookies,
+)
 from rgpd_check.collect.filterlists import read_filter_list, store_filter_lists
 from rgpd_check.collect.net import FetchResult
 from rgpd_check.errors import InputError
@@ -270,6 +274,19 @@ def test_storage_state_is_checked_and_its_secrets_named(tmp_path: Path) -> None:
         path.write_text(bad)
         with pytest.raises(InputError):
             read_storage_state(path)
+
+
+def test_the_redactor_of_a_storage_state_knows_names_and_values(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({
+        "cookies": [{"name": "sid", "value": "cookie-value-1", "url": "https://ent.test/"}],
+        "origins": [{"origin": "https://ent.test",
+                     "localStorage": [{"name": "token", "value": "storage-value-2"}]}]}))
+    redactor = redactor_for(read_storage_state(path))
+    assert redactor.is_secret_cookie("sid", "ent.test")  # a cookie given by URL: its host
+    assert redactor.is_secret_cookie("sid", "www.ent.test")
+    assert redactor.is_secret_storage("ent.test", "token")
+    assert redactor.scrub("cookie-value-1 storage-value-2") == "<secret> <secret>"
 
 
 def test_filter_list_identity_is_read_from_its_header() -> None:
