@@ -90,9 +90,11 @@ def reader_cache_options(func: F) -> F:
     return apply(func, [
         option("--reader-cache", type=click.Path(file_okay=False, path_type=Path),
                help="Dossier où garder la lecture des documents, réutilisée tant que le texte et"
-               " le lecteur n'ont pas changé (défaut : ~/.cache/rgpd-check/reader) / folder"
+               " le lecteur n'ont pas changé (défaut : $XDG_CACHE_HOME/rgpd-check/reader ou"
+               " ~/.cache/rgpd-check/reader ; lectures inutilisées 30 jours effacées) / folder"
                " keeping document readings, reused while the text and the reader are unchanged"
-               " (default: ~/.cache/rgpd-check/reader)."),
+               " (default: $XDG_CACHE_HOME/rgpd-check/reader or ~/.cache/rgpd-check/reader;"
+               " readings unused for 30 days removed)."),
         option("--no-reader-cache", is_flag=True,
                help="Tout relire, sans cache / read every document again, no cache."),
     ])  # fmt: skip

@@ -163,8 +163,9 @@ def make_ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
     """System-independent trust (certifi) plus an extra CA for test or internal sites.
 
     Loading certifi's bundle costs about 8 ms of CPU, and every audit opens two clients: the
-    context is shared while the extra CA file is unchanged (a context is only configuration,
-    safe to share between connections and threads).
+    context is shared while the extra CA file is unchanged (a context is configuration, safe
+    to share between connections and threads; httpcore sets the same ALPN list on it for
+    every connection, as long as no client enables HTTP/2, which none does).
     """
     stamp: tuple[int, int] | None = None
     if ca_bundle:

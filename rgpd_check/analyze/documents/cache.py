@@ -9,12 +9,14 @@ Entries are written atomically; a corrupt or unreadable entry is a miss.
 
 The command line keeps the cache in the user's cache folder by default (like mypy or ruff),
 so ``evaluate`` after an ``audit`` does not read the same documents again. A hit renews an
-entry's access time; entries unused for ``MAX_AGE_DAYS`` are removed, at most once a day.
+entry's modification time (at most once a day; archives such as CI caches keep it, not the
+access time); entries unused for ``MAX_AGE_DAYS`` are removed, at most once a day.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import tempfile
@@ -44,13 +46,29 @@ def default_root() -> Path:
     return Path(base) / "rgpd-check" / "reader"
 
 
+# Outside the reader's folder, what turns a document's bytes into its reading: the facts
+# module that calls it, text normalisation, and the HTML main-text extraction.
+EXTRACTION = ("document_facts.py", "text.py", "html.py")
+# Libraries whose output the reading depends on (HTML, PDF, DOCX, YAML parsing).
+LIBRARIES = ("selectolax", "pypdf", "python-docx", "PyYAML")
+
+
+def _library_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """SHA-256 over the reader's code (extraction included), its vocabulary files and the
-    package version."""
+    """SHA-256 over the reader's code (extraction included), its vocabulary files, the
+    versions of the parsing libraries and the package version."""
     digest = hashlib.sha256(rgpd_check.__version__.encode())
+    for library in LIBRARIES:
+        digest.update(f"{library}={_library_version(library)}\0".encode())
     vocabulary = data_path("vocabulary")
-    around = [_READER.parent / "document_facts.py", _READER.parent / "text.py"]  # extraction
+    around = [_READER.parent / name for name in EXTRACTION]
     files = sorted(_READER.glob("*.py")) + around + sorted(Path(vocabulary).rglob("*.yaml"))
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -72,13 +90,14 @@ class ReaderCache:
         """The stored reading, or None (absent, unreadable or not a reading)."""
         path = self._path(parts)
         try:
-            value = json.loads(path.read_text(encoding="utf-8"))
+            value: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(value, dict):
+        if not _is_reading(value):
             return None
-        try:  # still in use: the access time, set here, keeps it from the pruning
-            os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
+        try:  # still in use: kept by the pruning
+            if time.time() - path.stat().st_mtime > _DAY:
+                os.utime(path)
         except OSError:
             pass
         return value
@@ -110,22 +129,25 @@ class ReaderCache:
             pass  # never pruned
         removed = 0
         limit = now - max_age_days * _DAY
-        try:
-            shards = [d for d in self.root.iterdir() if d.is_dir() and _is_shard(d.name)]
+        try:  # never through a symbolic link: a foreign folder loses nothing
+            with os.scandir(self.root) as found:
+                shards = [
+                    d.path for d in found if _is_shard(d.name) and d.is_dir(follow_symlinks=False)
+                ]
         except OSError:
             return 0
         for shard in shards:
             try:
-                entries = list(shard.iterdir())
+                with os.scandir(shard) as found:
+                    entries = [
+                        e for e in found if _is_entry(e.name) and e.is_file(follow_symlinks=False)
+                    ]
             except OSError:
                 continue
             for entry in entries:
-                if not (_is_entry(entry.name) or entry.name.endswith(".tmp")):
-                    continue
                 try:
-                    info = entry.stat()
-                    if max(info.st_atime, info.st_mtime) < limit:
-                        entry.unlink()
+                    if entry.stat(follow_symlinks=False).st_mtime < limit:
+                        os.unlink(entry.path)
                         removed += 1
                 except OSError:
                     continue
@@ -142,5 +164,18 @@ def _is_shard(name: str) -> bool:
 
 
 def _is_entry(name: str) -> bool:
+    """``<64 hex>.json``, or a temporary file ``put`` left behind (``tmp….tmp``)."""
+    if name.startswith("tmp") and name.endswith(".tmp"):
+        return True
     stem, _dot, suffix = name.partition(".")
     return suffix == "json" and len(stem) == 64 and all(c in "0123456789abcdef" for c in stem)
+
+
+def _is_reading(value: Any) -> bool:
+    """What ``_reading`` stores for a document read without error."""
+    return (
+        isinstance(value, dict)
+        and {"lang", "title", "format", "text_hash", "signals"} <= value.keys()
+        and isinstance(value["signals"], dict)
+        and isinstance(value["text_hash"], str)
+    )

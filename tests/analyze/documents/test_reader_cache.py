@@ -15,7 +15,8 @@ from rgpd_check.analyze.documents import cache as cache_module
 from rgpd_check.analyze.documents.cache import ReaderCache
 
 KEY = ("0" * 64, "text/html; charset=utf-8", "https://outil.test/confidentialite")
-READING = {"lang": "fr", "title": "Politique", "format": "html", "signals": {"marker": True}}
+READING = {"lang": "fr", "title": "Politique", "format": "html", "text_hash": "sha256:00",
+           "signals": {"marker": True}}
 
 
 def test_what_is_put_is_got_under_the_same_key_only(
@@ -42,6 +43,8 @@ def test_a_corrupt_entry_is_a_miss_and_an_unwritable_cache_only_costs_time(
     assert cache.get(KEY) is None
     entry.write_text("[1, 2]", encoding="utf-8")
     assert cache.get(KEY) is None
+    entry.write_text('{"lang": "fr", "signals": "not a map"}', encoding="utf-8")
+    assert cache.get(KEY) is None, "a reading of the wrong shape is a miss, never trusted"
     blocked = tmp_path / "file"
     blocked.write_text("", encoding="utf-8")
     unwritable = ReaderCache(blocked / "under-a-file")
@@ -92,8 +95,10 @@ def test_pruning_removes_unused_entries_only_and_at_most_once_a_day(tmp_path: Pa
     entries = {key: next(tmp_path.rglob(f"{cache._path(key).name}")) for key in (fresh, old, used)}
     _age(entries[old], 40)
     _age(entries[used], 40)
-    assert cache.get(used) == READING  # a hit renews the access time, not the content
-    assert entries[used].stat().st_mtime < time.time() - 39 * 86_400
+    fresh_stamp = entries[fresh].stat().st_mtime_ns
+    assert cache.get(used) == READING and cache.get(fresh) == READING
+    assert entries[used].stat().st_mtime > time.time() - 60, "a hit renews an old entry"
+    assert entries[fresh].stat().st_mtime_ns == fresh_stamp, "at most once a day"
     foreign = tmp_path / "ab" / "notes.txt"
     foreign.parent.mkdir(exist_ok=True)
     foreign.write_text("not a cache entry", encoding="utf-8")
@@ -105,6 +110,36 @@ def test_pruning_removes_unused_entries_only_and_at_most_once_a_day(tmp_path: Pa
     _age(entries[fresh], 40)
     assert cache.prune() == 0, "pruned less than a day ago"
     assert cache.prune(now=time.time() + 2 * 86_400) == 1
+
+
+def test_pruning_never_follows_a_symbolic_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / f"{'a' * 64}.json"
+    victim.write_text("{}", encoding="utf-8")
+    _age(victim, 400)
+    root = tmp_path / "cache"
+    root.mkdir()
+    (root / "ab").symlink_to(outside, target_is_directory=True)
+    shard = root / "cd"
+    shard.mkdir()
+    (shard / f"{'b' * 64}.json").symlink_to(victim)
+    assert ReaderCache(root).prune() == 0
+    assert victim.exists()
+
+
+def test_the_fingerprint_covers_html_extraction_and_parsing_libraries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert "html.py" in cache_module.EXTRACTION and "pypdf" in cache_module.LIBRARIES
+    cache_module.fingerprint.cache_clear()
+    try:
+        before = cache_module.fingerprint()
+        monkeypatch.setattr(cache_module, "_library_version", lambda name: "other")
+        cache_module.fingerprint.cache_clear()
+        assert cache_module.fingerprint() != before
+    finally:
+        cache_module.fingerprint.cache_clear()
 
 
 def test_pruning_a_missing_or_unwritable_cache_is_harmless(tmp_path: Path) -> None:
