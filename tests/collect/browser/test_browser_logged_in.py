@@ -13,6 +13,7 @@ import pytest
 
 from rgpd_check.evidence.bundle import Bundle
 from rgpd_check.evidence.redact import MASK
+from rgpd_check.evidence.verify import verify_bundle
 from rgpd_check.evidence.warc import REDACTED_HEADER
 from tests.helpers import audit_site, cli_network_args
 from tests.testweb.model import Route, Site
@@ -210,5 +211,6 @@ def test_a_saved_token_never_reaches_the_bundle_or_the_reports(
         assert TOKEN not in text, f"the saved token leaks into {name}"
         assert SECRET not in text, f"the saved cookie leaks into {name}"
     assert f"x-token: {MASK}" in everything["warc"].lower()
+    assert verify_bundle(out).problems == []  # masked copies, consistent digests
     parts = "url, request-headers, request-body, response-body"  # the API echoes the token
     assert f"{REDACTED_HEADER}: {parts}" in everything["warc"]
