@@ -167,7 +167,8 @@ class Relay:
             headers = await request.all_headers()
         except PlaywrightError:
             headers = dict(request.headers)
-        await self._relay(route, entry, forward_headers(headers), body or None, _top_url(request))
+        frames = frame_chain(request)
+        await self._relay(route, entry, forward_headers(headers), body or None, frames)
 
     async def _relay(
         self,
@@ -175,14 +176,14 @@ class Relay:
         entry: dict[str, Any],
         headers: list[tuple[str, str]],
         content: bytes | None,
-        top_url: str | None = None,
+        frames: list[str] | None = None,
     ) -> None:
         """Fetch, hop by hop: Playwright does not route the target of a fulfilled redirect,
         so a navigation gets a client-side redirect (the browser comes back here) and a
         subresource's redirects are followed here, each hop checked and recorded.
 
-        ``top_url`` is the page the request is for: with third-party cookies blocked, the
-        cookies of another site are not handed to the browser."""
+        ``frames`` are the URLs of the frames the request is for, the top one last: with
+        third-party cookies blocked, the cookies of another site are not handed over."""
         url, method = str(entry["url"]), str(entry["method"])
         origin_host = host_of(url)
         kept: list[str] = []  # Set-Cookie of hops on the first URL's host: right as they are
@@ -227,7 +228,7 @@ class Relay:
         if problem:
             entry["decode_problem"] = problem
         self._keep_cookies(entry, result, origin_host, kept)
-        if kept and self.block_third_party and top_url and _cross_site(origin_host, top_url):
+        if kept and self.block_third_party and frames and third_party(origin_host, frames):
             kept.clear()
             entry["cookies_refused"] = "third_party_cookies_blocked"  # as Chromium refuses them
         served = fulfil_headers([(k, v) for k, v in result.headers if k.lower() != "set-cookie"])
@@ -301,26 +302,41 @@ def _frame_url(request: Any) -> str | None:
     return str(parent.url) if parent is not None else None
 
 
-def _top_url(request: Any) -> str | None:
-    """The page a request is for: a main-frame navigation is for itself."""
+def frame_chain(request: Any) -> list[str] | None:
+    """URLs of the frames that decide whether a request is third-party, the top one last.
+
+    A main-frame navigation is for itself; a frame's own navigation is judged by the frames
+    around it; anything else by its frame and their ancestors.
+    """
     try:
         frame = request.frame
-    except PlaywrightError:
+    except PlaywrightError:  # service-worker requests have no frame
         return None
     if frame is None:
         return None
-    if frame.parent_frame is None and request.is_navigation_request():
-        return str(request.url)
-    while frame.parent_frame is not None:
+    if request.is_navigation_request():
+        if frame.parent_frame is None:
+            return [str(request.url)]
         frame = frame.parent_frame
-    return str(frame.url) or None
+    urls: list[str] = []
+    while frame is not None:
+        urls.append(str(frame.url or ""))
+        frame = frame.parent_frame
+    return urls
 
 
-def _cross_site(host: str, top_url: str) -> bool:
-    """Another registrable domain than the page's (Chromium's "third party")."""
-    if not top_url.startswith(("http://", "https://")):
+def third_party(host: str, frames: list[str]) -> bool:
+    """Chromium's "third party": ``host`` is of another site than the top frame, or a frame in
+    between is (a same-site frame inside a cross-site one). Unknown frames decide nothing."""
+    top = frames[-1]
+    if not top.startswith(("http://", "https://")):
         return False
-    return registrable_domain(host) != registrable_domain(host_of(top_url))
+    site = registrable_domain(host_of(top))
+    return registrable_domain(host) != site or any(
+        registrable_domain(host_of(url)) != site
+        for url in frames[:-1]
+        if url.startswith(("http://", "https://"))
+    )
 
 
 def _main_frame(request: Any) -> bool | None:

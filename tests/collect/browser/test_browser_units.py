@@ -7,6 +7,7 @@ import gzip
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,7 +16,14 @@ from rgpd_check.collect.browser import chromium
 from rgpd_check.collect.browser.consent import REJECT_WORDS, known_platforms
 from rgpd_check.collect.browser.instrument import script_from_stack
 from rgpd_check.collect.browser.record import BrowserLog
-from rgpd_check.collect.browser.relay import Relay, abort_reason, forward_headers, fulfil_headers
+from rgpd_check.collect.browser.relay import (
+    Relay,
+    abort_reason,
+    forward_headers,
+    frame_chain,
+    fulfil_headers,
+    third_party,
+)
 from rgpd_check.collect.browser.session import BrowserOptions, key_documents
 from rgpd_check.collect.browser.storage_state import (
     read_storage_state,
@@ -327,3 +335,30 @@ def test_banner_selectors_are_for_consent_platforms_only(tmp_path: Path) -> None
     consent = {**entry, "category": "consent", "consent_platform": True}
     [tracker] = parse_trackers({"schema_version": 1, "trackers": [consent]}, tmp_path / "t.yaml")
     assert tracker.banner_selectors == ("#x",)
+
+
+# -- third-party cookies: which frames decide ---------------------------------------------------
+def _frame(url: str, parent: Any = None) -> Any:
+    return SimpleNamespace(url=url, parent_frame=parent)
+
+
+def _request(url: str, frame: Any, navigation: bool = False) -> Any:
+    return SimpleNamespace(url=url, frame=frame, is_navigation_request=lambda: navigation)
+
+
+def test_the_frames_that_decide_whether_a_request_is_third_party() -> None:
+    top = _frame("https://classe.test/")
+    widget = _frame("https://widget.test/embed", top)
+    inner = _frame("https://www.classe.test/inner", widget)
+    assert frame_chain(_request("https://classe.test/", top, navigation=True)) == [
+        "https://classe.test/"]  # fmt: skip
+    assert frame_chain(_request("https://widget.test/embed", widget, navigation=True)) == [
+        "https://classe.test/"]  # a frame's own navigation: judged by the frames around it
+    chain = frame_chain(_request("https://classe.test/p.gif", inner))
+    assert chain == ["https://www.classe.test/inner", "https://widget.test/embed",
+                     "https://classe.test/"]  # fmt: skip
+    assert not third_party("cdn.classe.test", ["https://classe.test/"])
+    assert third_party("pixel.test", ["https://classe.test/"])
+    assert third_party("classe.test", chain), "same site, but inside a cross-site frame"
+    assert not third_party("classe.test", ["about:blank", "https://classe.test/"])
+    assert not third_party("pixel.test", ["about:blank"]), "unknown top: nothing decided"
