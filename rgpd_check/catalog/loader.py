@@ -276,6 +276,7 @@ class _FileChecker:
                 country=vendor["country"],
                 kind=vendor.get("kind"),
                 provenance=_sourced(vendor),
+                note=vendor.get("note"),
             ),
             category=d["category"],
             entry_urls=tuple(d["urls"]["entry"]),

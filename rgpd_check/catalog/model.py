@@ -25,6 +25,7 @@ class Vendor:
     country: str
     provenance: Sourced
     kind: str | None = None
+    note: str | None = None  # e.g. the group's jurisdiction when the entity is local
 
 
 @dataclass(frozen=True)

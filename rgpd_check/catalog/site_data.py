@@ -204,6 +204,7 @@ def _tool_view(
             "country": tool.vendor.country,
             "kind": tool.vendor.kind,
             "kind_label": labels("vendor_kind", tool.vendor.kind) if tool.vendor.kind else None,
+            "note": tool.vendor.note,
             **_sourced(tool.vendor.provenance),
         },
         "category": tool.category,

@@ -85,6 +85,10 @@ def test_stance_beside_computed_level_and_failed_attempt(built: SiteResult) -> N
     assert "Date de réexamen dépassée" in zoom
     kahoot = soup(built.out / "outils" / "kahoot.html").get_text(" ", strip=True)
     assert "Aucun audit n'a encore été fait." in kahoot  # the killed run is not shown
+    # A local entity of a foreign group: the note on jurisdiction reaches the teacher.
+    google = soup(built.out / "outils" / "google-workspace-education.html")
+    country = google.select_one("dl").get_text(" ", strip=True)
+    assert "FR" in country and "CLOUD Act" in country
 
 
 def test_filter_pages_method_and_rule_pages(built: SiteResult) -> None:
