@@ -19,8 +19,11 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import stat
+import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +34,7 @@ from rgpd_check.resources import data_path
 
 _READER = Path(__file__).resolve().parent
 MAX_AGE_DAYS = 30
+MAX_ENTRY_BYTES = 20 * 1024 * 1024  # a reading is a few hundred KB at most
 _PRUNE_STAMP = ".last-prune"
 _DAY = 86_400.0
 
@@ -63,8 +67,10 @@ def _library_version(name: str) -> str:
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """SHA-256 over the reader's code (extraction included), its vocabulary files, the
-    versions of the parsing libraries and the package version."""
+    versions of Python, Unicode and the parsing libraries, and the package version."""
     digest = hashlib.sha256(rgpd_check.__version__.encode())
+    # Python's own text handling (Unicode tables, re) shapes folding and matching too.
+    digest.update(f"python={sys.version_info[:2]};unicode={unicodedata.unidata_version}\0".encode())
     for library in LIBRARIES:
         digest.update(f"{library}={_library_version(library)}\0".encode())
     vocabulary = data_path("vocabulary")
@@ -87,20 +93,33 @@ class ReaderCache:
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, parts: Sequence[str]) -> dict[str, Any] | None:
-        """The stored reading, or None (absent, unreadable or not a reading)."""
+        """The stored reading, or None (absent, unreadable or not a reading).
+
+        Only a regular file of bounded size, never through a symbolic link: a planted link
+        to a pipe or a device must not hang or exhaust the audit.
+        """
         path = self._path(parts)
         try:
-            value: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            if os.path.islink(path.parent):
+                return None
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+                return None
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                value: dict[str, Any] = json.loads(handle.read().decode("utf-8"))
+            if not _is_reading(value):
+                return None
+            if time.time() - info.st_mtime > _DAY:  # still in use: kept by the pruning
+                os.utime(fd)
+            return value
         except (OSError, ValueError):
             return None
-        if not _is_reading(value):
-            return None
-        try:  # still in use: kept by the pruning
-            if time.time() - path.stat().st_mtime > _DAY:
-                os.utime(path)
-        except OSError:
-            pass
-        return value
+        finally:
+            os.close(fd)
 
     def put(self, parts: Sequence[str], reading: dict[str, Any]) -> None:
         """Store a reading; a cache that cannot be written only costs speed."""

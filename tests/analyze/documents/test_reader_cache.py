@@ -147,3 +147,17 @@ def test_pruning_a_missing_or_unwritable_cache_is_harmless(tmp_path: Path) -> No
     blocked = tmp_path / "file"
     blocked.write_text("", encoding="utf-8")
     assert ReaderCache(blocked).prune() == 0
+
+
+def test_an_entry_that_is_a_link_or_a_pipe_is_a_miss_without_hanging(tmp_path: Path) -> None:
+    cache = ReaderCache(tmp_path / "cache")
+    cache.put(KEY, READING)
+    entry = cache._path(KEY)
+    real = tmp_path / "elsewhere.json"
+    real.write_text(entry.read_text(encoding="utf-8"), encoding="utf-8")
+    entry.unlink()
+    entry.symlink_to(real)
+    assert cache.get(KEY) is None, "never read through a link"
+    entry.unlink()
+    os.mkfifo(entry)
+    assert cache.get(KEY) is None, "a pipe is not a reading (and must not block)"
