@@ -117,6 +117,9 @@ def test_exports(built: SiteResult, shipped: Catalog) -> None:
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == len(shipped)
     assert {r["id"]: r["academy_level"] for r in rows}["digipad"] == "precautions"
+    google = "google-workspace-education"
+    assert "CLOUD Act" in tools[google]["vendor"]["note"]  # the caveat travels with the country
+    assert "CLOUD Act" in {r["id"]: r["vendor_note"] for r in rows}[google]
 
 
 def test_nothing_loads_from_elsewhere(built: SiteResult) -> None:
