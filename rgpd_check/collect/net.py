@@ -394,31 +394,30 @@ def _redacted(
 ) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]], bytes, bytes, list[str]]:
     """The WARC copy of a logged-in browser's exchange, its secrets masked (the browser and
     the server saw the real one). A compressed body holding a secret is stored decoded, its
-    ``Content-Encoding`` renamed so that readers do not decode it again."""
+    ``Content-Encoding`` and ``Content-Length`` renamed so that readers do not decode it
+    again. A body that cannot be decoded is masked as it is and marked unchecked."""
     sent, masked_request = redactor.request_headers(url, sent)
     received, masked_response = redactor.response_headers(url, received)
     masked_content = redactor.scrub_bytes(content)
     coding = next((v for k, v in received if k.lower() == "content-encoding"), None)
     decoded, problem = decode_content(body, coding) if coding else (body, None)
-    masked_body = body
-    if problem is None:
-        scrubbed = redactor.scrub_bytes(decoded)
-        if scrubbed != decoded:
-            masked_body = scrubbed
-            if coding:
-                received = [
-                    (DECODED_PREFIX + k if k.lower() == "content-encoding" else k, v)
-                    for k, v in received
-                ]
+    masked_body = redactor.scrub_bytes(body if problem else decoded)
+    if problem is None and masked_body == decoded:
+        masked_body = body  # nothing to mask: the body stays as received
+    elif problem is None and coding:
+        renamed = ("content-encoding", "content-length")
+        received = [(DECODED_PREFIX + k if k.lower() in renamed else k, v) for k, v in received]
+    masked_url = redactor.scrub_url(url)
     parts = [
-        ("url", redactor.scrub(url) != url),
+        ("url", masked_url != url),
         ("request-headers", masked_request),
         ("request-body", masked_content != content),
         ("response-headers", masked_response),
         ("response-body", masked_body != body),
+        ("response-body-unchecked", problem is not None),
     ]
     redacted = [name for name, masked in parts if masked]
-    return redactor.scrub(url), sent, received, masked_content, masked_body, redacted
+    return masked_url, sent, received, masked_content, masked_body, redacted
 
 
 # Transport-level conditions reported through ssl exceptions: not certificate problems.

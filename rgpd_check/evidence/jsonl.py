@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +27,22 @@ class JsonlLog:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+    def rewrite(self, transform: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Replace every complete entry by ``transform(entry)``, atomically, then go on
+        appending (a torn last line is dropped, as readers skip it anyway)."""
+        was_open = self._handle is not None
+        self.close()
+        text = "".join(
+            json.dumps(transform(entry), ensure_ascii=False, sort_keys=True) + "\n"
+            for entry in read_jsonl(self.path)
+        )
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, self.path)
+        if was_open:
+            self._handle = self.path.open("a", encoding="utf-8")
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

@@ -10,8 +10,9 @@ browser log, hence facts and reports) never hold them:
   ``document.cookie``), its localStorage keys, and ``Authorization`` credentials keep their
   name with the value replaced by ``<secret>``; a value met that way is learnt;
 - by value: every saved or learnt value (of at least ``MIN_SECRET`` characters, also
-  URL-encoded) is replaced wherever it appears: other headers (``X-XSRF-Token``), URLs, POST
-  bodies, response bodies, log records.
+  URL-encoded) is replaced wherever it appears: other headers (``X-XSRF-Token``), URLs (never
+  their scheme and host: which host was contacted is evidence), POST bodies, response bodies,
+  log records, and the start of one where a log field was cut.
 
 Cookies and storage the pages set for themselves, trackers' identifiers included, are evidence
 and stay as they were. A secret the site issues in a form not listed here (a token in a JSON
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 MASK = "<secret>"
+URL_MASK = "%3Csecret%3E"  # the same, valid inside a URL
 MIN_SECRET = 8  # shorter values ("1", "fr") are not secrets and would mask innocent text
 
 Headers = list[tuple[str, str]]
@@ -61,10 +63,19 @@ class Redactor:
 
     # Which names are secret.
 
-    def is_secret_cookie(self, name: str, host: str) -> bool:
-        """A saved login's cookie: same name, on its domain or a subdomain of it."""
+    def is_secret_cookie(self, name: str, host: str, domain: str | None = None) -> bool:
+        """A saved login's cookie: same name, on its domain or a subdomain of it; a
+        ``Domain=`` attribute that covers the saved domain (or lies within it) counts too."""
         host = host.lstrip(".").lower()
-        return any(name == secret and _within(host, domain) for secret, domain in self.cookies)
+        wide = (domain or "").lstrip(".").lower()
+        return any(
+            name == secret
+            and (
+                _within(host, saved)
+                or (bool(wide) and (_within(saved, wide) or _within(wide, saved)))
+            )
+            for secret, saved in self.cookies
+        )
 
     def is_secret_storage(self, host: str, key: str) -> bool:
         """A localStorage key the saved login filled, on the same origin host."""
@@ -73,9 +84,13 @@ class Redactor:
     # Values.
 
     def learn(self, value: str) -> None:
-        """Mask ``value`` from now on, wherever it appears (too short a value is ignored)."""
+        """Mask ``value`` from now on, wherever it appears. Too short a value is ignored, and
+        so is an address (a URL saved in storage is no secret, and masking it would hide which
+        host a request went to)."""
         value = value.strip()
-        if len(value) < MIN_SECRET:
+        if len(value) >= 2 and value[0] == value[-1] == '"':  # a quoted cookie value
+            value = value[1:-1]
+        if len(value) < MIN_SECRET or value.startswith(("http://", "https://", "//")):
             return
         forms = {value, quote(value, safe=""), quote_plus(value)} - self._values
         if forms:
@@ -89,9 +104,31 @@ class Redactor:
         return self._text
 
     def scrub(self, text: str) -> str:
-        """``text`` with every known secret value masked."""
+        """``text`` with every known secret value masked, and a cut one at its end."""
         pattern = self._text_pattern()
-        return text if pattern is None else pattern.sub(MASK, text)
+        if pattern is None:
+            return text
+        return self._cut_tail(pattern.sub(MASK, text))
+
+    def _cut_tail(self, text: str) -> str:
+        """A field cut to a length (the browser log clips values) may end with the start of a
+        secret: that start is masked too."""
+        for value in self._values:
+            at = text.rfind(value[:MIN_SECRET], max(0, len(text) - len(value)))
+            if at >= 0 and value.startswith(text[at:]):
+                return text[:at] + MASK
+        return text
+
+    def scrub_url(self, url: str) -> str:
+        """A URL with secrets masked after its host, as a URL can carry them."""
+        pattern = self._text_pattern()
+        if pattern is None:
+            return url
+        scheme, sep, rest = url.partition("://")
+        if not sep:
+            return pattern.sub(URL_MASK, url)
+        authority, slash, tail = rest.partition("/")
+        return f"{scheme}://{authority}{slash}{pattern.sub(URL_MASK, tail)}"
 
     def scrub_bytes(self, data: bytes) -> bytes:
         """``data`` with every known secret value (UTF-8) masked."""
@@ -134,7 +171,15 @@ class Redactor:
         cookie; a cookie of the page's own stays as it is."""
         first, semicolon, attributes = value.partition(";")
         name, equals, secret = first.strip().partition("=")
-        if equals and self.is_secret_cookie(name, host_of(url)):
+        domain = next(
+            (
+                part.partition("=")[2].strip()
+                for part in attributes.split(";")
+                if part.strip().lower().startswith("domain=")
+            ),
+            None,
+        )
+        if equals and self.is_secret_cookie(name, host_of(url), domain):
             self.learn(secret)
             return self.scrub(f"{name}={MASK}{semicolon}{attributes}")
         return self.scrub(value)

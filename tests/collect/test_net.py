@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import ipaddress
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,16 @@ from typing import Any
 import certifi
 import pytest
 
-from rgpd_check.collect.net import FetchResult, NetClient, make_ssl_context
+from rgpd_check.collect.net import (
+    DECODED_PREFIX,
+    FetchResult,
+    NetClient,
+    _redacted,
+    make_ssl_context,
+)
 from rgpd_check.collect.resolver import Resolver
 from rgpd_check.evidence.content import decode_content
+from rgpd_check.evidence.redact import MASK, URL_MASK, Redactor
 from rgpd_check.evidence.warc import WarcLog, read_responses
 from tests.helpers import net_options
 from tests.testweb.model import Route, Site
@@ -210,3 +218,29 @@ def test_relayed_browser_requests_never_mix_cookies_with_the_crawler(
         ("/next", "own=1"),  # exactly what the browser sent
         ("/next", "crawler=1"),  # the crawler keeps its own, never "relayed"
     ]
+
+
+def test_the_warc_copy_of_a_logged_in_exchange_masks_secrets_in_every_part() -> None:
+    """What a logged-in browser sent and got is stored with the saved session masked: a
+    compressed body holding it is stored decoded, one that cannot be decoded is marked."""
+    secret = "session-secret-0042"
+    redactor = Redactor(cookies=[("sid", "ent.test")], values=[secret])
+    url = f"https://ent.test/api?t={secret}"
+    sent = [("Cookie", f"sid={secret}"), ("Proxy-Authorization", "Basic dXNlcjpwYXNz")]
+    body = gzip.compress(f'{{"token": "{secret}"}}'.encode())
+    received = [("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))]
+    out_url, out_sent, out_received, content, out_body, parts = _redacted(
+        redactor, url, sent, received, f"t={secret}".encode(), body)
+    assert out_url == f"https://ent.test/api?t={URL_MASK}"
+    assert out_sent == [("Cookie", f"sid={MASK}"), ("Proxy-Authorization", f"Basic {MASK}")]
+    assert content == f"t={MASK}".encode() and out_body == f'{{"token": "{MASK}"}}'.encode()
+    assert out_received == [(DECODED_PREFIX + "Content-Encoding", "gzip"),
+                            (DECODED_PREFIX + "Content-Length", str(len(body)))]  # fmt: skip
+    assert parts == ["url", "request-headers", "request-body", "response-body"]
+    unknown = [("Content-Encoding", "br")]
+    *_, raw, parts = _redacted(redactor, url, [], unknown, b"", f"plain {secret}".encode())
+    assert raw == f"plain {MASK}".encode() and parts[-1] == "response-body-unchecked"
+    clean = gzip.compress(b'{"ok": true}')
+    home = "https://ent.test/"
+    _, _, headers, _, kept, parts = _redacted(redactor, home, [], received, b"", clean)
+    assert kept == clean and headers == received and parts == []  # nothing to mask: as received

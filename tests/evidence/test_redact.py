@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rgpd_check.evidence.redact import MASK, Redactor
+from rgpd_check.evidence.redact import MASK, URL_MASK, Redactor
 
 LOGIN = Redactor(frozenset({("session", "classe.test"), ("sid", "")}))
 URL = "https://classe.test/eleves"
@@ -74,3 +74,22 @@ def test_storage_keys_are_secret_on_their_origin_only() -> None:
 def test_a_cookie_header_without_secret_is_recorded_as_sent() -> None:
     assert LOGIN.cookie_header(URL, "a=1;b=2") == "a=1;b=2"
     assert LOGIN.request_headers(URL, [("Cookie", "a=1;b=2")]) == ([("Cookie", "a=1;b=2")], False)
+
+
+def test_a_cut_secret_and_a_secret_renewed_for_a_parent_domain_are_masked() -> None:
+    token = "eyJ" + "x" * 1200
+    redactor = Redactor(cookies=[("sid", "www.ent.test")], values=[token])
+    assert redactor.scrub("value=" + token[:300]) == f"value={MASK}"  # a clipped log field
+    renewed = redactor.set_cookie("https://auth.ent.test/", "sid=new-value-123; Domain=ent.test")
+    assert renewed == f"sid={MASK}; Domain=ent.test"
+    assert redactor.scrub("new-value-123") == MASK
+    assert redactor.set_cookie("https://tiers.test/", "sid=x1234567; Domain=tiers.test") == (
+        "sid=x1234567; Domain=tiers.test")  # fmt: skip
+
+
+def test_urls_keep_their_host_and_quoted_values_are_learnt_bare() -> None:
+    redactor = Redactor(values=['"quoted-secret-1"', "https://api.ent.test/v1", "ent-host-1234"])
+    assert redactor.scrub("quoted-secret-1") == MASK
+    assert redactor.scrub("https://api.ent.test/v1") == "https://api.ent.test/v1"  # no secret
+    url = "https://ent-host-1234.test/p?t=ent-host-1234"
+    assert redactor.scrub_url(url) == f"https://ent-host-1234.test/p?t={URL_MASK}"

@@ -126,16 +126,20 @@ async def _browse(
         log.write("error", stage="session", detail=f"{type(exc).__name__}: {exc}"[:500])
         summary["ran"] = session.pages_visited > 0
         if not summary["ran"]:
+            detail = f"{type(exc).__name__}: {exc}"
+            if log.redactor is not None:  # an error message can quote a URL with a secret
+                detail = log.redactor.scrub(detail)
             bundle.event(
                 "fetch_failed",
                 url=entry_urls[0],
                 reason="browser_error",
-                detail=f"{type(exc).__name__}: {exc}"[:500],
+                detail=detail[:500],
                 purpose="browser",
             )
-            summary.update(reason="browser_error", detail=str(exc)[:500])
+            summary.update(reason="browser_error", detail=detail[:500])
     finally:
         log.write("browser", version=session.version, user_agent=session.user_agent)
+        log.finish()  # values learnt late are masked in what was logged before
     summary.update(
         chromium_version=session.version,
         user_agent=session.user_agent,

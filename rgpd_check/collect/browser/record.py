@@ -40,9 +40,17 @@ class BrowserLog:
             entry["visit"] = self.visit
         if self.redactor is not None:
             fields = self.redactor.scrub_record(fields)
+            if self.visit:
+                entry["visit"] = self.redactor.scrub(self.visit)
         entry.update(fields)
         self._log.write(entry)
         return seq
+
+    def finish(self) -> None:
+        """Mask, in every record written so far, the secrets learnt since (a token met in a
+        later request); the log stays open for what follows."""
+        if self.redactor is not None:
+            self._log.rewrite(self.redactor.scrub_record)
 
 
 def clip(text: str | None, limit: int = MAX_TEXT) -> str | None:

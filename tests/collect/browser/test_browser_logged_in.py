@@ -214,3 +214,36 @@ def test_a_saved_token_never_reaches_the_bundle_or_the_reports(
     assert verify_bundle(out).problems == []  # masked copies, consistent digests
     parts = "url, request-headers, request-body, response-body"  # the API echoes the token
     assert f"{REDACTED_HEADER}: {parts}" in everything["warc"]
+
+
+ROTATED = "rotated-refresh-0123456789"
+ROTATING = f"""<!doctype html><html lang="fr"><head><title>Ma classe</title></head><body>
+<main><h1>Bienvenue</h1></main>
+<script>localStorage.setItem('refresh_token', '{ROTATED}');
+localStorage.setItem('theme', 'contraste-eleve');</script></body></html>"""
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_value_written_under_a_saved_key_is_a_secret_too(
+        testweb: TestWeb, tmp_path: Path) -> None:
+    """The app renews its token under the key the saved state filled: the new value, never
+    seen before, is masked by its key; the page's other storage stays evidence."""
+    testweb.add_site(Site("ent.test", pages={"/": ROTATING}))
+    origin = testweb.url("ent.test", https=True).rstrip("/")
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({
+        "cookies": [],
+        "origins": [{"origin": origin,
+                     "localStorage": [{"name": "refresh_token", "value": TOKEN}]}],
+    }))
+    out = tmp_path / "audit"
+    result = audit_site(testweb, [origin + "/"], out, browser=True, storage_state=state,
+                        browser_options={**FAST_BROWSER, "keylog": False}, formats=("json",))
+    log = (Bundle.open(out).root / "browser.jsonl").read_text(encoding="utf-8")
+    for text in (log, (out / "facts.json").read_text(encoding="utf-8"),
+                 (out / "report.json").read_text(encoding="utf-8")):
+        assert ROTATED not in text and TOKEN not in text
+    storage = {s["key"]: s for s in result.facts["browser"]["storage"]}
+    assert storage["refresh_token"]["value"] == MASK
+    assert storage["theme"]["value"] == "contraste-eleve"

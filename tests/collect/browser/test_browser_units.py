@@ -34,6 +34,7 @@ from rgpd_check.collect.filterlists import read_filter_list, store_filter_lists
 from rgpd_check.collect.net import FetchResult
 from rgpd_check.errors import InputError
 from rgpd_check.evidence.bundle import Bundle, BundleWriter
+from rgpd_check.evidence.redact import Redactor
 from rgpd_check.knowledge import load_trackers
 
 FILTER_LIST = Path(__file__).parents[2] / "fixtures" / "filterlists" / "mini-privacy.txt"
@@ -362,3 +363,20 @@ def test_the_frames_that_decide_whether_a_request_is_third_party() -> None:
     assert third_party("classe.test", chain), "same site, but inside a cross-site frame"
     assert not third_party("classe.test", ["about:blank", "https://classe.test/"])
     assert not third_party("pixel.test", ["about:blank"]), "unknown top: nothing decided"
+
+
+def test_secrets_learnt_late_are_masked_in_what_was_logged_before(tmp_path: Path) -> None:
+    writer = BundleWriter(tmp_path, {}, ["test"])
+    log = BrowserLog(writer)
+    log.redactor = Redactor()
+    log.write("initiator", url="https://ent.test/api?access=late-token-123")
+    log.redactor.learn("late-token-123")  # met later, e.g. in an Authorization header
+    log.write("request", url="https://ent.test/next", note="late-token-123")
+    log.finish()
+    log.write("cookies", cookies=[])  # the log goes on after the rewrite
+    writer.close(status="complete", not_collected=[])
+    entries = list(Bundle.open(tmp_path).entries("browser.jsonl"))
+    assert [e["kind"] for e in entries] == ["initiator", "request", "cookies"]
+    text = (Bundle.open(tmp_path).root / "browser.jsonl").read_text(encoding="utf-8")
+    assert "late-token-123" not in text and text.count("<secret>") == 2
+    assert Bundle.open(tmp_path).manifest["status"] == "complete"
