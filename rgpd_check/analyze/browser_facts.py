@@ -51,6 +51,8 @@ class BrowserRequest:
     main_frame: bool | None = None
     # A cross-host redirect hop's cookies, which the relay could not hand to the browser.
     cookies_not_applied: bool = False
+    # Third-party cookies the browser's policy refused (blocked mode), as Chromium would.
+    cookies_refused: bool = False
 
     @property
     def kind(self) -> str:
@@ -145,6 +147,7 @@ def load_browser_evidence(bundle: Bundle) -> BrowserEvidence | None:
                 initiator_url=initiator.get("initiator_url"),
                 main_frame=entry.get("main_frame"),
                 cookies_not_applied=bool(entry.get("cookies_not_applied")),
+                cookies_refused=bool(entry.get("cookies_refused")),
             )
         )
     browser: dict[str, Any] = next((e for e in reversed(entries) if e.get("kind") == "browser"), {})

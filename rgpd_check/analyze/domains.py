@@ -38,6 +38,15 @@ def registrable_domain(host: str) -> str:
     return parts.top_domain_under_public_suffix or host
 
 
+@cache
+def cookie_site(host: str) -> str:
+    """The site a browser keys cookies by: the private part of the list counts too, so
+    ``a.github.io`` and ``b.github.io`` are two sites (they share one registrable domain)."""
+    host = host.rstrip(".").lower()
+    parts = _extractor()(host, include_psl_private_domains=True)
+    return parts.top_domain_under_public_suffix or host
+
+
 def same_site(host_a: str, host_b: str) -> bool:
     """True when both hosts share a registrable domain (first party to each other)."""
     return registrable_domain(host_a) == registrable_domain(host_b)

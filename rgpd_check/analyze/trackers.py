@@ -576,6 +576,9 @@ def _attempted(browser: BrowserEvidence, judge: CookieJudge) -> list[dict[str, A
             cookie["via"] = "header"
             if request.cookies_not_applied:
                 cookie["not_applied_by_relay"] = True
+            partitioned = any(a.strip().lower() == "partitioned" for a in value.split(";")[1:])
+            if request.cookies_refused and not partitioned:
+                cookie["refused_third_party"] = True  # the blocked mode's policy, as Chromium
             cookie["evidence"] = [{**request.evidence(), "quote": value[:300]}]
             found[key] = cookie
     for write in browser.of_kind("cookie_write"):

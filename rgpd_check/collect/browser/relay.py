@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Route
 
-from rgpd_check.analyze.domains import host_of, registrable_domain
+from rgpd_check.analyze.domains import cookie_site, host_of
 from rgpd_check.collect.browser.record import BrowserLog, clip
 from rgpd_check.collect.net import FetchResult, NetClient
 from rgpd_check.evidence.content import decode_content
@@ -208,8 +208,17 @@ class Relay:
                 return
             if entry["navigation"]:
                 entry["redirect"] = "client_side"
+                served_headers = result.headers
+                if self.block_third_party and frames and third_party(host_of(url), frames):
+                    cookies = [v for k, v in served_headers if k.lower() == "set-cookie"]
+                    self._refuse_third_party(entry, cookies)
+                    served_headers = [
+                        (k, v)
+                        for k, v in served_headers
+                        if k.lower() != "set-cookie" or v in cookies
+                    ]
                 self.log.write("request", **entry)
-                await _safely(route.fulfill(**client_redirect(target, result.headers)))
+                await _safely(route.fulfill(**client_redirect(target, served_headers)))
                 return
             entry["redirect"] = "followed_by_relay"
             self._keep_cookies(entry, result, origin_host, kept)
@@ -229,13 +238,21 @@ class Relay:
             entry["decode_problem"] = problem
         self._keep_cookies(entry, result, origin_host, kept)
         if kept and self.block_third_party and frames and third_party(origin_host, frames):
-            kept.clear()
-            entry["cookies_refused"] = "third_party_cookies_blocked"  # as Chromium refuses them
+            self._refuse_third_party(entry, kept)
         served = fulfil_headers([(k, v) for k, v in result.headers if k.lower() != "set-cookie"])
         if kept:
             served["set-cookie"] = "\n".join(kept)
         self.log.write("request", **entry)
         await _safely(route.fulfill(status=result.status, headers=served, body=decoded))
+
+    @staticmethod
+    def _refuse_third_party(entry: dict[str, Any], cookies: list[str]) -> None:
+        """Chromium with third-party cookies blocked keeps only partitioned ones: ``cookies``
+        is left with those, and the entry says the others were refused."""
+        refused = [c for c in cookies if not _partitioned(c)]
+        if refused:
+            cookies[:] = [c for c in cookies if _partitioned(c)]
+            entry["cookies_refused"] = "third_party_cookies_blocked"
 
     @staticmethod
     def _keep_cookies(
@@ -327,16 +344,23 @@ def frame_chain(request: Any) -> list[str] | None:
 
 def third_party(host: str, frames: list[str]) -> bool:
     """Chromium's "third party": ``host`` is of another site than the top frame, or a frame in
-    between is (a same-site frame inside a cross-site one). Unknown frames decide nothing."""
+    between is (a same-site frame inside a cross-site one). Sites are keyed as the browser
+    keys cookies (private suffixes such as github.io count). Unknown frames decide nothing."""
     top = frames[-1]
     if not top.startswith(("http://", "https://")):
         return False
-    site = registrable_domain(host_of(top))
-    return registrable_domain(host) != site or any(
-        registrable_domain(host_of(url)) != site
+    site = cookie_site(host_of(top))
+    return cookie_site(host) != site or any(
+        cookie_site(host_of(url)) != site
         for url in frames[:-1]
         if url.startswith(("http://", "https://"))
     )
+
+
+def _partitioned(set_cookie: str) -> bool:
+    """A CHIPS cookie (``Partitioned``): Chromium keeps it even with third-party cookies
+    blocked, in a jar of the top site's."""
+    return any(part.strip().lower() == "partitioned" for part in set_cookie.split(";")[1:])
 
 
 def _main_frame(request: Any) -> bool | None:

@@ -20,6 +20,8 @@ from tests.trackers.support import FAST_BROWSER, needs_chromium
 PAGE = """<!doctype html><html lang="fr"><head><title>Classe</title></head><body>
 <main><h1>Classe</h1>
 <img src="https://pixel.traceur.test:${HTTPS_PORT}/p.gif" alt="">
+<img src="https://pixel.traceur.test:${HTTPS_PORT}/chips.gif" alt="">
+<iframe src="https://sync.traceur.test:${HTTPS_PORT}/sync"></iframe>
 <script src="https://cdn.traceur.test:${HTTPS_PORT}/t.js"></script>
 </main></body></html>"""
 
@@ -31,6 +33,14 @@ def _sites(web: TestWeb) -> None:
     web.add_site(Site("pixel.traceur.test", pages={
         "/p.gif": Route(body=b"GIF89a", content_type="image/gif",
                         set_cookies=["uid=header-set; Path=/; Secure; SameSite=None"]),
+        "/chips.gif": Route(body=b"GIF89a", content_type="image/gif",
+                            set_cookies=["part=1; Path=/; Secure; SameSite=None; Partitioned"]),
+    }))
+    # A third-party frame whose navigation redirects with a cookie: a "cookie sync".
+    web.add_site(Site("sync.traceur.test", pages={
+        "/sync": Route(status=302, redirect="/done",
+                       set_cookies=["sync=abc; Path=/; Secure; SameSite=None"]),
+        "/done": "<html><body>ok</body></html>",
     }))
     web.add_site(Site("cdn.traceur.test", pages={
         "/t.js": Route(body="document.cookie = 'js=1; path=/';", content_type="text/javascript"),
@@ -56,14 +66,19 @@ def test_blocked_mode_refuses_third_party_cookies_from_headers_too(
         testweb: TestWeb, tmp_path: Path) -> None:
     _sites(testweb)
     allowed = _cookies(testweb, tmp_path, THIRD_PARTY_ALLOWED)
-    assert {"premiere", "uid", "js"} <= _stored(allowed)
+    assert {"premiere", "uid", "js", "sync", "part"} <= _stored(allowed)
     assert "uid (pixel.traceur.test)" in allowed["third_party_stored"]
     blocked = _cookies(testweb, tmp_path, THIRD_PARTY_BLOCKED)
     assert {"premiere", "js"} <= _stored(blocked), "first-party cookies are kept"
     assert "uid" not in _stored(blocked), "a third party's Set-Cookie is refused, as Chromium would"
+    assert "sync" not in _stored(blocked), "also on a third-party frame's redirect"
+    assert "part" in _stored(blocked), "a partitioned (CHIPS) cookie is kept, as Chromium does"
     # The attempt stays evidence: the third party tried, the browser's policy refused it.
     assert "uid (pixel.traceur.test)" in blocked["attempted_not_stored"]
-    assert not blocked["third_party_stored"]
+    attempted = {c["name"]: c for c in blocked["browser_attempted"]}
+    assert attempted["uid"]["refused_third_party"] and attempted["sync"]["refused_third_party"]
+    assert "refused_third_party" not in attempted["part"]
+    assert blocked["third_party_stored"] == ["part (pixel.traceur.test)"]
 
 
 @pytest.mark.browser

@@ -363,6 +363,9 @@ def test_the_frames_that_decide_whether_a_request_is_third_party() -> None:
     assert third_party("classe.test", chain), "same site, but inside a cross-site frame"
     assert not third_party("classe.test", ["about:blank", "https://classe.test/"])
     assert not third_party("pixel.test", ["about:blank"]), "unknown top: nothing decided"
+    # Sites as the browser keys cookies: a private suffix (github.io) separates sites.
+    assert third_party("b.github.io", ["https://a.github.io/"])
+    assert not third_party("cdn.a.github.io", ["https://a.github.io/"])
 
 
 def test_secrets_learnt_late_are_masked_in_what_was_logged_before(tmp_path: Path) -> None:
