@@ -34,6 +34,7 @@ Headers = list[tuple[str, str]]
 
 
 def host_of(url: str) -> str:
+    """Lower-case host of a URL ('' when none); evidence/ does not import analyze/."""
     try:
         return (urlsplit(url).hostname or "").rstrip(".").lower()
     except ValueError:
