@@ -305,11 +305,16 @@ class Relay:
             await asyncio.sleep(min(quiet - (now - self.last_activity), deadline - now))
 
 
-def _frame_url(request: Any) -> str | None:
+def _frame_of(request: Any) -> Any:
+    """The request's frame, or None (service-worker requests have none)."""
     try:
-        frame = request.frame
-    except PlaywrightError:  # service-worker requests have no frame
+        return request.frame
+    except PlaywrightError:
         return None
+
+
+def _frame_url(request: Any) -> str | None:
+    frame = _frame_of(request)
     if frame is None:
         return None
     url = frame.url
@@ -325,10 +330,7 @@ def frame_chain(request: Any) -> list[str] | None:
     A main-frame navigation is for itself; a frame's own navigation is judged by the frames
     around it; anything else by its frame and their ancestors.
     """
-    try:
-        frame = request.frame
-    except PlaywrightError:  # service-worker requests have no frame
-        return None
+    frame = _frame_of(request)
     if frame is None:
         return None
     if request.is_navigation_request():
@@ -364,10 +366,7 @@ def _partitioned(set_cookie: str) -> bool:
 
 
 def _main_frame(request: Any) -> bool | None:
-    try:
-        frame = request.frame
-    except PlaywrightError:
-        return None
+    frame = _frame_of(request)
     return None if frame is None else frame.parent_frame is None
 
 
