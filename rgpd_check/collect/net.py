@@ -30,7 +30,6 @@ import httpx
 from rgpd_check import __version__
 from rgpd_check.collect.guard import AddressGuard, BlockedAddressError
 from rgpd_check.collect.resolver import DnsAnswer, Resolver
-from rgpd_check.evidence.content import decode_content
 from rgpd_check.evidence.redact import Redactor
 from rgpd_check.evidence.warc import WarcLog
 
@@ -240,6 +239,12 @@ class NetClient:
             },
         )
 
+    def mask_recorded(self) -> None:
+        """Mask, in the WARC records written so far, the secrets learnt since (logged-in
+        audits only); the WARC stays open."""
+        if self.redactor is not None and self._warc is not None:
+            self._warc.mask(self.redactor)
+
     async def aclose(self) -> None:
         await self._client.aclose()
         await self._relay.aclose()
@@ -381,9 +386,6 @@ class NetClient:
         return response_id
 
 
-DECODED_PREFIX = "X-Rgpd-Check-Decoded-"  # a body stored decoded: its original coding
-
-
 def _redacted(
     redactor: Redactor,
     url: str,
@@ -393,31 +395,11 @@ def _redacted(
     body: bytes,
 ) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]], bytes, bytes, list[str]]:
     """The WARC copy of a logged-in browser's exchange, its secrets masked (the browser and
-    the server saw the real one). A compressed body holding a secret is stored decoded, its
-    ``Content-Encoding`` and ``Content-Length`` renamed so that readers do not decode it
-    again. A body that cannot be decoded is masked as it is and marked unchecked."""
-    sent, masked_request = redactor.request_headers(url, sent)
-    received, masked_response = redactor.response_headers(url, received)
-    masked_content = redactor.scrub_bytes(content)
-    coding = next((v for k, v in received if k.lower() == "content-encoding"), None)
-    decoded, problem = decode_content(body, coding) if coding else (body, None)
-    masked_body = redactor.scrub_bytes(body if problem else decoded)
-    if problem is None and masked_body == decoded:
-        masked_body = body  # nothing to mask: the body stays as received
-    elif problem is None and coding:
-        renamed = ("content-encoding", "content-length")
-        received = [(DECODED_PREFIX + k if k.lower() in renamed else k, v) for k, v in received]
-    masked_url = redactor.scrub_url(url)
-    parts = [
-        ("url", masked_url != url),
-        ("request-headers", masked_request),
-        ("request-body", masked_content != content),
-        ("response-headers", masked_response),
-        ("response-body", masked_body != body),
-        ("response-body-unchecked", problem is not None),
-    ]
-    redacted = [name for name, masked in parts if masked]
-    return masked_url, sent, received, masked_content, masked_body, redacted
+    the server saw the real one); the last item names the masked parts."""
+    masked_url, sent, content, request_parts = redactor.request_copy(url, sent, content)
+    _url, received, body, response_parts = redactor.response_copy(url, received, body)
+    parts = request_parts + [part for part in response_parts if part != "url"]
+    return masked_url, sent, received, content, body, parts
 
 
 # Transport-level conditions reported through ssl exceptions: not certificate problems.

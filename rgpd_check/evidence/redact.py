@@ -15,8 +15,10 @@ browser log, hence facts and reports) never hold them:
   log records, and the start of one where a log field was cut.
 
 Cookies and storage the pages set for themselves, trackers' identifiers included, are evidence
-and stay as they were. A secret the site issues in a form not listed here (a token in a JSON
-answer) is masked only from the moment it is learnt.
+and stay as they were. A value learnt late (a token answered in JSON, then stored under a saved
+key) is masked in what was recorded before at the end of the browser session (the log is
+rewritten, ``WarcLog.mask`` writes the affected WARC records again); a token the site keeps
+under names the saved state does not list is not known, so not masked.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
+from rgpd_check.evidence.content import decode_content
+
 MASK = "<secret>"
 URL_MASK = "%3Csecret%3E"  # the same, valid inside a URL
+DECODED_PREFIX = "X-Rgpd-Check-Decoded-"  # a body stored decoded: its original coding
 MIN_SECRET = 8  # shorter values ("1", "fr") are not secrets and would mask innocent text
 
 Headers = list[tuple[str, str]]
@@ -211,3 +216,45 @@ class Redactor:
         ]
         out = [(name, self.scrub(value)) for name, value in out]
         return out, out != list(headers)
+
+    # The WARC copy of a relayed exchange.
+
+    def request_copy(
+        self, url: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> tuple[str, Headers, bytes, list[str]]:
+        """A request as the WARC keeps it: (URL, headers, body, names of the masked parts)."""
+        masked_url = self.scrub_url(url)
+        masked_headers, changed = self.request_headers(url, headers)
+        masked_body = self.scrub_bytes(body)
+        parts = [
+            ("url", masked_url != url),
+            ("request-headers", changed),
+            ("request-body", masked_body != body),
+        ]
+        return masked_url, masked_headers, masked_body, [name for name, hit in parts if hit]
+
+    def response_copy(
+        self, url: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> tuple[str, Headers, bytes, list[str]]:
+        """A response as the WARC keeps it. A compressed body holding a secret is stored
+        decoded, its ``Content-Encoding`` and ``Content-Length`` renamed so that readers do
+        not decode it again; one that cannot be decoded is masked as it is, marked unchecked."""
+        masked_url = self.scrub_url(url)
+        masked_headers, changed = self.response_headers(url, headers)
+        coding = next((v for k, v in masked_headers if k.lower() == "content-encoding"), None)
+        decoded, problem = decode_content(body, coding) if coding else (body, None)
+        masked_body = self.scrub_bytes(body if problem else decoded)
+        if problem is None and masked_body == decoded:
+            masked_body = body  # nothing to mask: the body stays as received
+        elif problem is None and coding:
+            renamed = ("content-encoding", "content-length")
+            masked_headers = [
+                (DECODED_PREFIX + k if k.lower() in renamed else k, v) for k, v in masked_headers
+            ]
+        parts = [
+            ("url", masked_url != url),
+            ("response-headers", changed),
+            ("response-body", masked_body != body),
+            ("response-body-unchecked", problem is not None),
+        ]
+        return masked_url, masked_headers, masked_body, [name for name, hit in parts if hit]

@@ -8,16 +8,20 @@ cap carries the standard ``WARC-Truncated: length`` header.
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from rgpd_check.evidence.redact import Redactor
 
 # Headers describing the transfer rather than the content: the stored body is already
 # de-chunked, so these are renamed to keep the record self-consistent for WARC readers.
@@ -25,6 +29,8 @@ _TRANSFER_HEADERS = {"transfer-encoding"}
 ORIGINAL_PREFIX = "X-Rgpd-Check-Original-"
 TLS_HEADER = "WARC-Rgpd-Check-TLS-Version"  # extension field: the negotiated TLS version
 _GZIP_LEVEL = 6
+# Written again by warcio for a rebuilt record.
+_RECOMPUTED = {"WARC-Payload-Digest", "WARC-Block-Digest", "Content-Length", "Content-Type"}
 REDACTED_HEADER = "WARC-Rgpd-Check-Redacted"  # extension field: headers whose secrets were masked
 
 
@@ -147,6 +153,81 @@ class WarcLog:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+    def mask(self, redactor: Redactor) -> int:
+        """Mask, in the records written so far, the secrets ``redactor`` knows now (a value
+        learnt after its record was written); returns how many records changed.
+
+        A record without any is copied byte for byte; one with some is written again with the
+        same WARC-Record-ID, date and address, new digests, and the masked parts named.
+        Appending goes on afterwards. Synchronous: no other write can interleave.
+        """
+        if self._handle is None:
+            raise ValueError(f"{self.path} is closed")
+        self._handle.close()
+        data = self.path.read_bytes()
+        out = io.BytesIO()
+        changed = 0
+        writer = WARCWriter(self._buffer, gzip=False)
+        with io.BytesIO(data) as source:
+            records = ArchiveIterator(source)
+            for record in records:
+                rebuilt = self._masked(record, redactor, writer)
+                offset, length = records.get_record_offset(), records.get_record_length()
+                if rebuilt is None:
+                    out.write(data[offset : offset + length])
+                else:
+                    member = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+                    out.write(member.compress(rebuilt) + member.flush())
+                    changed += 1
+        if changed:
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(handle, "wb") as target:
+                target.write(out.getvalue())
+            os.replace(temporary, self.path)
+        self._handle = self.path.open("ab")
+        return changed
+
+    def _masked(self, record: Any, redactor: Redactor, writer: WARCWriter) -> bytes | None:
+        """The record written again with secrets masked, or None when it holds none."""
+        if record.rec_type not in ("request", "response") or record.http_headers is None:
+            record.raw_stream.read()
+            return None
+        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+        http = record.http_headers
+        body = record.raw_stream.read()
+        if record.rec_type == "request":
+            masked_url, headers, masked_body, parts = redactor.request_copy(url, http.headers, body)
+            line = redactor.scrub_url(http.statusline)  # "/path?query HTTP/1.1"
+            parts += ["url"] if line != http.statusline and "url" not in parts else []
+            status = StatusAndHeaders(f"{http.protocol} {line}", headers, is_http_request=True)
+        else:
+            masked_url, headers, masked_body, parts = redactor.response_copy(
+                url, http.headers, body
+            )
+            status = StatusAndHeaders(http.statusline, headers, protocol=http.protocol)
+        if not parts:
+            return None
+        kept = [
+            (k, v)
+            for k, v in record.rec_headers.headers
+            if k not in _RECOMPUTED and k != "WARC-Target-URI"
+        ]
+        warc_headers = dict(kept)
+        before = [p for p in (warc_headers.get(REDACTED_HEADER) or "").split(", ") if p]
+        warc_headers[REDACTED_HEADER] = ", ".join(dict.fromkeys(before + parts))
+        rebuilt = writer.create_warc_record(
+            masked_url,
+            record.rec_type,
+            payload=io.BytesIO(masked_body),
+            length=len(masked_body),
+            http_headers=status,
+            warc_headers_dict=warc_headers,
+        )
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        writer.write_record(rebuilt)
+        return self._buffer.getvalue()
 
 
 def _warc_headers(when: str, ip: str | None, redacted: Sequence[str] = ()) -> dict[str, str]:

@@ -12,7 +12,6 @@ import certifi
 import pytest
 
 from rgpd_check.collect.net import (
-    DECODED_PREFIX,
     FetchResult,
     NetClient,
     _redacted,
@@ -20,7 +19,7 @@ from rgpd_check.collect.net import (
 )
 from rgpd_check.collect.resolver import Resolver
 from rgpd_check.evidence.content import decode_content
-from rgpd_check.evidence.redact import MASK, URL_MASK, Redactor
+from rgpd_check.evidence.redact import DECODED_PREFIX, MASK, URL_MASK, Redactor
 from rgpd_check.evidence.warc import WarcLog, read_responses
 from tests.helpers import net_options
 from tests.testweb.model import Route, Site

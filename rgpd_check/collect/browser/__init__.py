@@ -140,6 +140,7 @@ async def _browse(
     finally:
         log.write("browser", version=session.version, user_agent=session.user_agent)
         log.finish()  # values learnt late are masked in what was logged before
+        net.mask_recorded()  # and in the WARC
     summary.update(
         chromium_version=session.version,
         user_agent=session.user_agent,

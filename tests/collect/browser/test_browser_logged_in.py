@@ -247,3 +247,38 @@ def test_a_value_written_under_a_saved_key_is_a_secret_too(
     storage = {s["key"]: s for s in result.facts["browser"]["storage"]}
     assert storage["refresh_token"]["value"] == MASK
     assert storage["theme"]["value"] == "contraste-eleve"
+
+
+ISSUED = "issued-later-token-5150"
+REFRESHING = """<!doctype html><html lang="fr"><head><title>Ma classe</title></head><body>
+<main><h1>Bienvenue</h1></main>
+<script>fetch('/api/refresh').then(r => r.json()).then(d => {
+  localStorage.setItem('refresh_token', d.token);
+  return fetch('/api/me?t=' + d.token);
+});</script></body></html>"""
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_token_issued_during_the_audit_is_masked_in_records_written_before(
+        testweb: TestWeb, tmp_path: Path) -> None:
+    """The site answers a new token in JSON; the page then keeps it under the saved key. The
+    answer was recorded before the token was known: it is masked at the end all the same."""
+    testweb.add_site(Site("ent.test", pages={
+        "/": REFRESHING,
+        "/api/refresh": Route(body=f'{{"token": "{ISSUED}"}}', content_type="application/json"),
+        "/api/me": Route(body="{}", content_type="application/json"),
+    }))
+    origin = testweb.url("ent.test", https=True).rstrip("/")
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"cookies": [], "origins": [
+        {"origin": origin, "localStorage": [{"name": "refresh_token", "value": TOKEN}]}]}))
+    out = tmp_path / "audit"
+    audit_site(testweb, [origin + "/"], out, browser=True, storage_state=state,
+               browser_options={**FAST_BROWSER, "keylog": False}, formats=("json",))
+    assert any(r.path.startswith(f"/api/me?t={ISSUED}") for r in testweb.requests_for("ent.test"))
+    root = Bundle.open(out).root
+    for text in (_warc_text(out), (root / "browser.jsonl").read_text(encoding="utf-8"),
+                 (out / "facts.json").read_text(encoding="utf-8")):
+        assert ISSUED not in text
+    assert verify_bundle(out).problems == []
