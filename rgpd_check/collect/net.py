@@ -239,11 +239,16 @@ class NetClient:
             },
         )
 
-    def mask_recorded(self) -> None:
+    def mask_recorded(self) -> str | None:
         """Mask, in the WARC records written so far, the secrets learnt since (logged-in
-        audits only); the WARC stays open."""
-        if self.redactor is not None and self._warc is not None:
+        audits only); the WARC stays open. Returns why it failed, if it did."""
+        if self.redactor is None or self._warc is None:
+            return None
+        try:
             self._warc.mask(self.redactor)
+        except Exception as exc:  # noqa: BLE001 - recorded by the caller, the audit goes on
+            return f"{type(exc).__name__}: {exc}"[:300]
+        return None
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -165,27 +165,31 @@ class WarcLog:
         if self._handle is None:
             raise ValueError(f"{self.path} is closed")
         self._handle.close()
-        data = self.path.read_bytes()
-        out = io.BytesIO()
         changed = 0
         writer = WARCWriter(self._buffer, gzip=False)
-        with io.BytesIO(data) as source:
-            records = ArchiveIterator(source)
-            for record in records:
-                rebuilt = self._masked(record, redactor, writer)
-                offset, length = records.get_record_offset(), records.get_record_length()
-                if rebuilt is None:
-                    out.write(data[offset : offset + length])
-                else:
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        try:  # one record in memory at a time: a WARC can be large
+            with (
+                os.fdopen(handle, "wb") as target,
+                self.path.open("rb") as source,
+                self.path.open("rb") as verbatim,
+            ):
+                records = ArchiveIterator(source)
+                for record in records:
+                    rebuilt = self._masked(record, redactor, writer)
+                    if rebuilt is None:
+                        verbatim.seek(records.get_record_offset())
+                        target.write(verbatim.read(records.get_record_length()))
+                        continue
                     member = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-                    out.write(member.compress(rebuilt) + member.flush())
+                    target.write(member.compress(rebuilt) + member.flush())
                     changed += 1
-        if changed:
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as target:
-                target.write(out.getvalue())
-            os.replace(temporary, self.path)
-        self._handle = self.path.open("ab")
+            if changed:
+                os.replace(temporary, self.path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            self._handle = self.path.open("ab")
         return changed
 
     def _masked(self, record: Any, redactor: Redactor, writer: WARCWriter) -> bytes | None:

@@ -243,3 +243,19 @@ def test_the_warc_copy_of_a_logged_in_exchange_masks_secrets_in_every_part() -> 
     home = "https://ent.test/"
     _, _, headers, _, kept, parts = _redacted(redactor, home, [], received, b"", clean)
     assert kept == clean and headers == received and parts == []  # nothing to mask: as received
+
+
+def test_a_masking_failure_is_reported_never_raised(testweb: TestWeb, tmp_path: Path) -> None:
+    async def run() -> str | None:
+        options = net_options(testweb)
+        warc = WarcLog(tmp_path / "http.warc.gz")
+        client = NetClient(options, Resolver(server=options.dns_server), warc)
+        client.redactor = Redactor(values=["known-secret-1"])
+        warc.close()  # e.g. the disk went away
+        try:
+            return client.mask_recorded()
+        finally:
+            await client.aclose()
+
+    failure = asyncio.run(run())
+    assert failure is not None and "closed" in failure

@@ -140,7 +140,9 @@ async def _browse(
     finally:
         log.write("browser", version=session.version, user_agent=session.user_agent)
         log.finish()  # values learnt late are masked in what was logged before
-        net.mask_recorded()  # and in the WARC
+        failure = net.mask_recorded()  # and in the WARC
+        if failure is not None:  # said, never silent: the bundle may hold a secret
+            bundle.event("masking_failed", stage="browser", detail=failure)
     summary.update(
         chromium_version=session.version,
         user_agent=session.user_agent,
