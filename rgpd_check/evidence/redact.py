@@ -38,8 +38,9 @@ MIN_SECRET = 8  # shorter values ("1", "fr") are not secrets and would mask inno
 Headers = list[tuple[str, str]]
 
 
-def host_of(url: str) -> str:
-    """Lower-case host of a URL ('' when none); evidence/ does not import analyze/."""
+def _host(url: str) -> str:
+    """Lower-case host of a URL ('' when none): ``analyze.domains.host_of``, which the
+    evidence layer does not import."""
     try:
         return (urlsplit(url).hostname or "").rstrip(".").lower()
     except ValueError:
@@ -159,7 +160,7 @@ class Redactor:
 
     def cookie_header(self, url: str, value: str) -> str:
         """``a=1; session=…`` with the saved login's values masked (and learnt)."""
-        host = host_of(url)
+        host = _host(url)
         changed = False
         pairs = []
         for pair in value.split(";"):
@@ -185,7 +186,7 @@ class Redactor:
             ),
             None,
         )
-        if equals and self.is_secret_cookie(name, host_of(url), domain):
+        if equals and self.is_secret_cookie(name, _host(url), domain):
             self.learn(secret)
             return self.scrub(f"{name}={MASK}{semicolon}{attributes}")
         return self.scrub(value)

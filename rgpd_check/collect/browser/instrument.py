@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rgpd_check.analyze.domains import host_of
 from rgpd_check.collect.browser.js import load_js
 from rgpd_check.collect.browser.record import BrowserLog, clip
-from rgpd_check.evidence.redact import MASK, host_of
+from rgpd_check.evidence.redact import MASK
 
 BINDING = "__rgpdCheckReport"
 

@@ -12,10 +12,11 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
+from rgpd_check.analyze.domains import host_of
 from rgpd_check.collect.browser.js import load_js
 from rgpd_check.collect.browser.record import BrowserLog
 from rgpd_check.evidence.bundle import BundleWriter
-from rgpd_check.evidence.redact import MASK, Redactor, host_of
+from rgpd_check.evidence.redact import MASK, Redactor
 
 MAX_ITEMS = 200
 MAX_VALUE = 300

@@ -16,9 +16,10 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Route
 
+from rgpd_check.analyze.domains import host_of
 from rgpd_check.collect.browser.record import BrowserLog
 from rgpd_check.errors import InputError
-from rgpd_check.evidence.redact import Redactor, host_of
+from rgpd_check.evidence.redact import Redactor
 
 PHASE_SEEDING = "storage_state"
 
