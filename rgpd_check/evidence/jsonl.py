@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
+
+from rgpd_check.evidence.atomic import write_atomic
 
 
 class JsonlLog:
@@ -33,14 +33,13 @@ class JsonlLog:
         appending (a torn last line is dropped, as readers skip it anyway)."""
         was_open = self._handle is not None
         self.close()
-        text = "".join(
-            json.dumps(transform(entry), ensure_ascii=False, sort_keys=True) + "\n"
-            for entry in read_jsonl(self.path)
+        write_atomic(
+            self.path,
+            "".join(
+                json.dumps(transform(entry), ensure_ascii=False, sort_keys=True) + "\n"
+                for entry in read_jsonl(self.path)
+            ),
         )
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, self.path)
         if was_open:
             self._handle = self.path.open("a", encoding="utf-8")
 
