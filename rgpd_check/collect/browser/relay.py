@@ -167,7 +167,8 @@ class Relay:
             headers = await request.all_headers()
         except PlaywrightError:
             headers = dict(request.headers)
-        frames = frame_chain(request)
+        # The frames decide third-party cookies: only needed when those are blocked.
+        frames = frame_chain(request) if self.block_third_party else None
         await self._relay(route, entry, forward_headers(headers), body or None, frames)
 
     async def _relay(
@@ -209,7 +210,7 @@ class Relay:
             if entry["navigation"]:
                 entry["redirect"] = "client_side"
                 served_headers = result.headers
-                if self.block_third_party and frames and third_party(host_of(url), frames):
+                if frames and third_party(host_of(url), frames):
                     cookies = [v for k, v in served_headers if k.lower() == "set-cookie"]
                     self._refuse_third_party(entry, cookies)
                     served_headers = [
@@ -237,7 +238,7 @@ class Relay:
         if problem:
             entry["decode_problem"] = problem
         self._keep_cookies(entry, result, origin_host, kept)
-        if kept and self.block_third_party and frames and third_party(origin_host, frames):
+        if kept and frames and third_party(origin_host, frames):
             self._refuse_third_party(entry, kept)
         served = fulfil_headers([(k, v) for k, v in result.headers if k.lower() != "set-cookie"])
         if kept:
