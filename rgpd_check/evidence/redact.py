@@ -88,6 +88,20 @@ class Redactor:
         """A localStorage key the saved login filled, on the same origin host."""
         return (host.lower(), key) in self.storage
 
+    def storage_value(self, host: str, key: str, value: str) -> str:
+        """A storage entry's value as recorded: masked (and learnt) under a saved key."""
+        if not self.is_secret_storage(host, key):
+            return value
+        self.learn(value)
+        return MASK
+
+    def jar_value(self, name: str, domain: str, value: str) -> str:
+        """A stored cookie's value as recorded: masked (and learnt) for a saved cookie."""
+        if not self.is_secret_cookie(name, domain):
+            return value
+        self.learn(value)
+        return MASK
+
     # Values.
 
     def learn(self, value: str) -> None:

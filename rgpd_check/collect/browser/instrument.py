@@ -13,7 +13,6 @@ from typing import Any
 from rgpd_check.analyze.domains import host_of
 from rgpd_check.collect.browser.js import load_js
 from rgpd_check.collect.browser.record import BrowserLog, clip
-from rgpd_check.evidence.redact import MASK
 
 BINDING = "__rgpdCheckReport"
 
@@ -56,9 +55,8 @@ class Instrumentation:
             fields.update(api=str(data.get("api")), value=clip(value, 1000))
         else:
             key = str(data.get("key"))
-            if redactor is not None and redactor.is_secret_storage(host_of(frame_url), key):
-                redactor.learn(value)
-                value = MASK
+            if redactor is not None:  # a saved login's storage renewed by a script
+                value = redactor.storage_value(host_of(frame_url), key, value)
             fields.update(
                 storage=str(data.get("storage")), key=clip(key, 300), value=clip(value, 1000)
             )

@@ -16,7 +16,7 @@ from rgpd_check.analyze.domains import host_of
 from rgpd_check.collect.browser.js import load_js
 from rgpd_check.collect.browser.record import BrowserLog
 from rgpd_check.evidence.bundle import BundleWriter
-from rgpd_check.evidence.redact import MASK, Redactor
+from rgpd_check.evidence.redact import Redactor
 
 MAX_ITEMS = 200
 MAX_VALUE = 300
@@ -37,9 +37,8 @@ async def record_cookies(context: BrowserContext, log: BrowserLog) -> list[dict[
         item: dict[str, Any] = {key: cookie.get(key) for key in _COOKIE_FIELDS}
         name, domain = str(cookie.get("name")), str(cookie.get("domain", ""))
         value = str(cookie.get("value", ""))
-        if redactor is not None and redactor.is_secret_cookie(name, domain):
-            redactor.learn(value)
-            value = MASK
+        if redactor is not None:
+            value = redactor.jar_value(name, domain, value)
         item["value"] = value[:MAX_VALUE]
         partition = cookie.get("partitionKey")
         if partition:
@@ -71,10 +70,8 @@ async def record_storage(page: Page, log: BrowserLog) -> list[dict[str, Any]]:
 def _masked(redactor: Redactor, frame_url: str, item: Any) -> Any:
     """A localStorage ``[key, value]`` pair, its value masked under a saved login's key."""
     if isinstance(item, list) and len(item) == 2:
-        key, value = str(item[0]), str(item[1])
-        if redactor.is_secret_storage(host_of(frame_url), key):
-            redactor.learn(value)
-            return [key, MASK]
+        key = str(item[0])
+        return [key, redactor.storage_value(host_of(frame_url), key, str(item[1]))]
     return item
 
 
